@@ -1,0 +1,37 @@
+"""Pantry keeps the books of a network of community fridges and pantries."""
+import os
+
+from flask import Flask
+
+from pantry.config import load_config
+from pantry.extensions import babel, csrf, db, login, migrate
+
+
+def create_app(config=None):
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    load_config(app, config)
+
+    from pantry import database  # noqa: F401  (registers the SQLite connection settings)
+    from pantry.languages import select_locale, select_timezone
+
+    db.init_app(app)
+    migrations = os.path.join(os.path.dirname(app.root_path), "migrations")
+    migrate.init_app(app, db, directory=migrations, render_as_batch=True)
+    csrf.init_app(app)
+    login.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+
+    from pantry import cli, errors, languages, templating
+    from pantry.coordinators.views import bp as coordinators_bp
+    from pantry.public.views import bp as public_bp
+    from pantry.tags.views import bp as tags_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(tags_bp)
+    app.register_blueprint(coordinators_bp, url_prefix="/admin")
+    app.register_blueprint(languages.bp)
+    errors.register(app)
+    templating.register(app)
+    cli.register(app)
+    return app

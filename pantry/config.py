@@ -1,0 +1,69 @@
+"""Settings, and where they come from: these defaults, then instance/config.py,
+then PANTRY_* environment variables, then the test's own mapping."""
+import os
+import secrets
+from pathlib import Path
+
+
+class Defaults:
+    ENVIRONMENT = "development"  # "production" refuses to start without SECRET_KEY
+    # A relative SQLite path lives in the instance folder (Flask-SQLAlchemy resolves it there).
+    SQLALCHEMY_DATABASE_URI = "sqlite:///pantry.db"
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    BASE_URL = "http://127.0.0.1:5000"  # the labels' QR codes hold absolute URLs built from this
+    TIMEZONE = "America/New_York"
+    LANGUAGES = ("en", "es")
+    BABEL_DEFAULT_LOCALE = "en"
+    MAX_LOG_QUANTITY = 50  # the most one person may log in one tap or form
+    UNDO_MINUTES = 5
+    EXPIRING_SOON_DAYS = 2
+    MAX_CONTENT_LENGTH = 256 * 1024
+    # A phone may keep a scan page open for hours before the next tap.
+    WTF_CSRF_TIME_LIMIT = 12 * 3600
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    INVITATION_DAYS = 7
+    LEDGER_PAGE_SIZE = 50
+
+
+def load_config(app, test_config=None):
+    config = app.config
+    config.from_object(Defaults)
+    config.from_pyfile("config.py", silent=True)
+    if os.environ.get("DATABASE_URL"):
+        config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if os.environ.get("SECRET_KEY"):
+        config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+    config.from_prefixed_env("PANTRY")
+    if test_config:
+        config.from_mapping(test_config)
+    config["SQLALCHEMY_DATABASE_URI"] = psycopg_url(config["SQLALCHEMY_DATABASE_URI"])
+    config["BASE_URL"] = config["BASE_URL"].rstrip("/")
+    _ensure_secret_key(app)
+
+
+def psycopg_url(url):
+    """Point a plain postgres:// URL at psycopg 3, the driver Pantry installs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _ensure_secret_key(app):
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.config["ENVIRONMENT"] == "production":
+        raise RuntimeError(
+            "SECRET_KEY is not set. In production set SECRET_KEY (or PANTRY_SECRET_KEY) "
+            "to a long random value; sessions and sign-ins depend on it."
+        )
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+        app.logger.warning(
+            "No SECRET_KEY was set: generated one into %s for development. "
+            "Set SECRET_KEY in production.", path
+        )
+    app.config["SECRET_KEY"] = path.read_text().strip()

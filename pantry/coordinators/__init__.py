@@ -1,0 +1,1 @@
+"""Coordinators: sign-in, invitations, and the screens that run the network."""

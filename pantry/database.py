@@ -1,0 +1,100 @@
+"""How Pantry talks to its database: SQLite pragmas, write transactions and UTC timestamps."""
+import sqlite3
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, datetime
+
+from flask import has_request_context, request
+from sqlalchemy import DateTime, event
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.engine import Engine
+from sqlalchemy.types import TypeDecorator
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_writer = ContextVar("pantry_sqlite_writer", default=False)
+
+
+@event.listens_for(Engine, "connect")
+def _configure_sqlite(dbapi_connection, connection_record):
+    """Every SQLite connection: WAL, foreign keys, a busy timeout, and our own BEGIN."""
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # Let SQLAlchemy's "begin" event issue BEGIN, so writers can ask for BEGIN IMMEDIATE.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    if dbapi_connection.execute("PRAGMA database_list").fetchone()[2]:  # a file, not :memory:
+        cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _begin_sqlite(conn):
+    """On SQLite, a request that writes takes the write lock at its first statement.
+
+    A deferred transaction that read first and then writes fails at once with
+    "database is locked" when another writer committed in between; BEGIN
+    IMMEDIATE waits its turn under the busy timeout instead.
+    """
+    if conn.dialect.name != "sqlite":
+        return
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if _is_writer() else "BEGIN")
+
+
+def _is_writer():
+    if _writer.get():
+        return True
+    return has_request_context() and request.method not in _SAFE_METHODS
+
+
+@contextmanager
+def writer():
+    """Mark the transactions begun inside this block as writers (for CLI commands and tests)."""
+    token = _writer.set(True)
+    try:
+        yield
+    finally:
+        _writer.reset(token)
+
+
+def utcnow():
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp stored as naive UTC on every backend and handed back aware."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("Pantry stores aware datetimes only")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+def commit_write(session, write):
+    """Run a rule that writes, and commit: the one commit point of a request.
+
+    When a unique constraint turns the commit down (a twin request with the same
+    idempotency key, or a second correction of one entry, won the race), roll back
+    and run the rule once more: it now sees the twin and answers as it did."""
+    try:
+        result = write()
+        session.commit()
+        return result
+    except IntegrityError:
+        session.rollback()
+    result = write()
+    session.commit()
+    return result

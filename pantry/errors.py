@@ -1,0 +1,59 @@
+"""Every failure answers with a page in plain words (or JSON for JSON callers), never a stack trace."""
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from pantry.extensions import db
+from pantry.stock.errors import LedgerError
+
+RETRY_AFTER_SECONDS = 2
+
+
+def wants_json():
+    return request.is_json or request.accept_mimetypes.best == "application/json"
+
+
+def error_response(status, code, message, headers=None):
+    db.session.rollback()
+    if wants_json():
+        response = jsonify(code=code, message=str(message))
+    else:
+        response = render_template("errors.html", status=status, message=message)
+    return response, status, headers or {}
+
+
+def register(app):
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error):
+        message = _(
+            "This page was open for a long time, so for your safety we did not save that. "
+            "Go back, reload the page and try again."
+        )
+        return error_response(400, "csrf_failed", message)
+
+    @app.errorhandler(LedgerError)
+    def ledger_error(error):
+        return error_response(error.status, error.code, error.message)
+
+    @app.errorhandler(OperationalError)
+    def database_busy(error):
+        app.logger.warning("database busy or unreachable: %s", error.orig)
+        message = _("We are very busy right now. Nothing was saved: please try again in a moment.")
+        return error_response(503, "busy", message, {"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        messages = {
+            404: _("We couldn't find that page."),
+            405: _("That doesn't work here."),
+            413: _("That was too much to send at once."),
+        }
+        message = messages.get(error.code, error.description)
+        return error_response(error.code, error.name.lower().replace(" ", "_"), message)
+
+    @app.errorhandler(InternalServerError)
+    def internal_error(error):
+        message = _("Something went wrong on our side. Nothing was saved; please try again.")
+        return error_response(500, "internal_error", message)

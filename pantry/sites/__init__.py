@@ -1,0 +1,1 @@
+"""Sites: the fridges, freezers and pantry shelves of a network."""

@@ -1,0 +1,40 @@
+"""The Site and its state."""
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from pantry.database import UTCDateTime, utcnow
+from pantry.extensions import db
+
+SITE_KINDS = {"fridge": _l("Fridge"), "freezer": _l("Freezer"), "pantry": _l("Pantry shelf")}
+SITE_STATES = {"open": _l("Open"), "closed": _l("Closed"), "out_of_order": _l("Out of order")}
+
+
+class Site(db.Model):
+    __table_args__ = (
+        CheckConstraint("kind IN ('fridge', 'freezer', 'pantry')", name="kind"),
+        CheckConstraint("state IN ('open', 'closed', 'out_of_order')", name="state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    address: Mapped[str] = mapped_column(String(200), default="")
+    kind: Mapped[str] = mapped_column(String(12), default="fridge")
+    state: Mapped[str] = mapped_column(String(12), default="open")
+    hours: Mapped[str] = mapped_column(String(120), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def kind_label(self):
+        return SITE_KINDS[self.kind]
+
+    @property
+    def state_label(self):
+        return SITE_STATES[self.state]
+
+    def __repr__(self):
+        return f"<Site {self.slug}>"

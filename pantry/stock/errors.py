@@ -1,0 +1,66 @@
+"""What can go wrong when writing to the ledger, each with a stable code and an HTTP status."""
+from flask_babel import lazy_gettext as _l
+
+
+class LedgerError(Exception):
+    code = "ledger_error"
+    status = 400
+    message = _l("That entry could not be logged.")
+
+    def __init__(self, message=None):
+        if message is not None:
+            self.message = message
+        super().__init__(str(self.message))
+
+
+class BadEntry(LedgerError):
+    code = "bad_entry"
+    status = 422
+
+
+class UnknownSite(LedgerError):
+    code = "unknown_site"
+    status = 404
+    message = _l("There is no such site.")
+
+
+class UnknownItem(LedgerError):
+    code = "unknown_item"
+    status = 404
+    message = _l("There is no such item.")
+
+
+class UnknownMovement(LedgerError):
+    code = "unknown_movement"
+    status = 404
+    message = _l("There is no such entry in the ledger.")
+
+
+class UnknownBatch(LedgerError):
+    code = "unknown_batch"
+    status = 404
+    message = _l("There is no such batch at this site.")
+
+
+class IdempotencyConflict(LedgerError):
+    code = "idempotency_conflict"
+    status = 422
+    message = _l("This entry was already sent with different details. Reload the page and try again.")
+
+
+class AlreadyCorrected(LedgerError):
+    code = "already_corrected"
+    status = 409
+    message = _l("This entry has already been corrected.")
+
+
+class CannotCorrect(LedgerError):
+    code = "cannot_correct"
+    status = 409
+    message = _l("A correction cannot itself be corrected. Log the entry again instead.")
+
+
+class UndoExpired(LedgerError):
+    code = "undo_expired"
+    status = 409
+    message = _l("It is too late to undo this entry. A coordinator can still correct it.")

@@ -1,0 +1,308 @@
+"""The ledger's rules: restock, take, discard, count and correct.
+
+Each rule takes the session and `now`, locks the stock row of the item at the
+site, applies its change with conditional `quantity = quantity + :delta`
+updates, appends one movement, and flushes. The caller commits.
+"""
+import hashlib
+import json
+from dataclasses import astuple, dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from pantry.sites.models import Site
+from pantry.stock.errors import (
+    AlreadyCorrected,
+    BadEntry,
+    CannotCorrect,
+    IdempotencyConflict,
+    LedgerError,
+    UndoExpired,
+    UnknownBatch,
+    UnknownItem,
+    UnknownMovement,
+    UnknownSite,
+)
+from pantry.stock.models import Allocation, Batch, Item, Movement, Stock
+
+KEY_LENGTH = (8, 64)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What someone asks the ledger to record. `key` makes the request idempotent."""
+
+    kind: str
+    key: str
+    site_id: int | None = None
+    item_id: int | None = None
+    quantity: int = 0
+    best_before: date | None = None
+    batch_id: int | None = None
+    corrects_id: int | None = None
+    source: str = "scan"
+    recorded_by: str = ""
+    note: str = ""
+
+    def digest(self):
+        """The payload a replayed key must match: everything but who sent it and how."""
+        payload = astuple(self)[:8]
+        raw = json.dumps(payload, default=str, separators=(",", ":"))
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def restock(session, site_id, item_id, quantity, key, now, best_before=None, **extra):
+    entry = Entry("restock", key, site_id, item_id, quantity, best_before=best_before, **extra)
+    return record(session, entry, now)
+
+
+def take(session, site_id, item_id, quantity, key, now, **extra):
+    return record(session, Entry("take", key, site_id, item_id, quantity, **extra), now)
+
+
+def discard(session, site_id, item_id, quantity, key, now, batch_id=None, **extra):
+    entry = Entry("discard", key, site_id, item_id, quantity, batch_id=batch_id, **extra)
+    return record(session, entry, now)
+
+
+def count(session, site_id, item_id, counted, key, now, **extra):
+    return record(session, Entry("count", key, site_id, item_id, counted, **extra), now)
+
+
+def correct(session, movement_id, key, now, **extra):
+    return record(session, Entry("correction", key, corrects_id=movement_id, **extra), now)
+
+
+def undo(session, movement_id, key, now, window=timedelta(minutes=5)):
+    """A correction asked for by the person who logged the entry, within `window`."""
+    original = session.get(Movement, movement_id)
+    if original is None:
+        raise UnknownMovement()
+    if now - original.created_at > window:
+        raise UndoExpired()
+    return correct(session, movement_id, key, now, source="undo")
+
+
+def record(session, entry, now):
+    """Apply `entry` once. The same key again returns the first movement;
+    the same key with another payload raises IdempotencyConflict."""
+    _check(entry)
+    if entry.kind == "correction":
+        original = session.get(Movement, entry.corrects_id)
+        if original is None:
+            raise UnknownMovement()
+        site_id, item_id = original.site_id, original.item_id
+    else:
+        site_id, item_id = entry.site_id, entry.item_id
+        if session.get(Site, site_id) is None:
+            raise UnknownSite()
+        if session.get(Item, item_id) is None:
+            raise UnknownItem()
+
+    stock = lock_stock(session, site_id, item_id)
+    # Looked up under the lock: a concurrent twin holding the same key has committed by now.
+    earlier = find_replay(session, entry)
+    if earlier is not None:
+        return earlier
+    if entry.kind == "correction":
+        _check_correctable(session, original)
+
+    movement = Movement(
+        site_id=site_id,
+        item_id=item_id,
+        kind=entry.kind,
+        quantity=entry.quantity,
+        delta=0,
+        best_before=entry.best_before,
+        corrects_id=entry.corrects_id,
+        source=entry.source,
+        recorded_by=entry.recorded_by,
+        note=entry.note,
+        idempotency_key=entry.key,
+        payload_digest=entry.digest(),
+        created_at=now,
+    )
+    session.add(movement)
+    session.flush()
+    apply = _APPLY[entry.kind]
+    movement.delta = apply(session, stock, movement, entry, now)
+    result = session.execute(
+        update(Stock)
+        .where(Stock.id == stock.id, Stock.quantity + movement.delta >= 0)
+        .values(quantity=Stock.quantity + movement.delta)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise LedgerError("The stock changed while logging; try again.")
+    session.flush()
+    session.refresh(stock)
+    return movement
+
+
+def find_replay(session, entry):
+    """The movement already recorded under `entry.key`, if its payload matches."""
+    earlier = session.scalar(select(Movement).where(Movement.idempotency_key == entry.key))
+    if earlier is not None and earlier.payload_digest != entry.digest():
+        raise IdempotencyConflict()
+    return earlier
+
+
+def lock_stock(session, site_id, item_id):
+    """Make sure the stock row exists and lock it until the transaction ends.
+
+    PostgreSQL: SELECT ... FOR UPDATE. SQLite: writers already hold the
+    database's write lock (BEGIN IMMEDIATE, see pantry.database)."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(
+        insert(Stock)
+        .values(site_id=site_id, item_id=item_id, quantity=0, count_looks_off=False)
+        .on_conflict_do_nothing(index_elements=["site_id", "item_id"])
+    )
+    query = (
+        select(Stock)
+        .where(Stock.site_id == site_id, Stock.item_id == item_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return session.scalars(query).one()
+
+
+def _check(entry):
+    if not isinstance(entry.key, str) or not (KEY_LENGTH[0] <= len(entry.key) <= KEY_LENGTH[1]):
+        raise BadEntry("Every entry needs an idempotency key of 8 to 64 characters.")
+    if entry.kind == "correction":
+        if not isinstance(entry.corrects_id, int):
+            raise BadEntry("A correction names the entry it corrects.")
+        return
+    if entry.kind not in _APPLY:
+        raise BadEntry(f"Unknown kind of entry: {entry.kind!r}.")
+    if type(entry.quantity) is not int:
+        raise BadEntry("The quantity must be a whole number.")
+    least = 0 if entry.kind == "count" else 1
+    if entry.quantity < least:
+        raise BadEntry("The quantity must be at least %d." % least)
+    if entry.best_before is not None and entry.kind != "restock":
+        raise BadEntry("Only a restock carries a best-before date.")
+
+
+def _restock(session, stock, movement, entry, now):
+    batch = _batch_for(session, stock, entry.best_before, now)
+    _move(session, movement, batch, entry.quantity)
+    stock.last_restocked_at = now
+    return entry.quantity
+
+
+def _take(session, stock, movement, entry, now):
+    taken = _take_earliest_first(session, stock, movement, entry.quantity)
+    if taken < entry.quantity:
+        stock.count_looks_off = True
+    return -taken
+
+
+def _discard(session, stock, movement, entry, now):
+    if entry.batch_id is None:
+        return _take(session, stock, movement, entry, now)
+    batch = session.get(Batch, entry.batch_id, populate_existing=True)
+    if batch is None or (batch.site_id, batch.item_id) != (stock.site_id, stock.item_id):
+        raise UnknownBatch()
+    removed = min(batch.quantity, entry.quantity)
+    if removed:
+        _move(session, movement, batch, -removed)
+    if removed < entry.quantity:
+        stock.count_looks_off = True
+    return -removed
+
+
+def _count(session, stock, movement, entry, now):
+    """Set the stock to what was counted: surplus comes off the earliest batches,
+    a shortfall of the record goes on a batch with no date."""
+    difference = entry.quantity - stock.quantity
+    if difference < 0:
+        _take_earliest_first(session, stock, movement, -difference)
+    elif difference > 0:
+        _move(session, movement, _batch_for(session, stock, None, now), difference)
+    stock.count_looks_off = False
+    return difference
+
+
+def _correct(session, stock, movement, entry, now):
+    """Reverse the named movement batch by batch, as far as the batches still allow."""
+    original = session.get(Movement, entry.corrects_id)
+    applied = 0
+    for allocation in original.allocations:
+        batch = session.get(Batch, allocation.batch_id, populate_existing=True)
+        change = max(-allocation.delta, -batch.quantity)
+        if change:
+            _move(session, movement, batch, change)
+            applied += change
+    if applied != -original.delta:
+        stock.count_looks_off = True
+    return applied
+
+
+def _check_correctable(session, original):
+    if original.kind == "correction":
+        raise CannotCorrect()
+    # Asked of the database under the lock, not of a relationship loaded earlier.
+    if session.scalar(select(Movement.id).where(Movement.corrects_id == original.id)) is not None:
+        raise AlreadyCorrected()
+
+
+_APPLY = {
+    "restock": _restock,
+    "take": _take,
+    "discard": _discard,
+    "count": _count,
+    "correction": _correct,
+}
+
+
+def _take_earliest_first(session, stock, movement, wanted):
+    """Take up to `wanted` from the batches, earliest best-before first; return how many."""
+    batches = session.scalars(
+        select(Batch)
+        .where(Batch.site_id == stock.site_id, Batch.item_id == stock.item_id, Batch.quantity > 0)
+        .order_by(Batch.best_before.is_(None), Batch.best_before, Batch.id)
+        .execution_options(populate_existing=True)
+    )
+    remaining = wanted
+    for batch in batches:
+        if remaining == 0:
+            break
+        portion = min(batch.quantity, remaining)
+        _move(session, movement, batch, -portion)
+        remaining -= portion
+    return wanted - remaining
+
+
+def _batch_for(session, stock, best_before, now):
+    query = select(Batch).where(
+        Batch.site_id == stock.site_id,
+        Batch.item_id == stock.item_id,
+        Batch.best_before.is_(None) if best_before is None else Batch.best_before == best_before,
+    )
+    batch = session.scalars(query.order_by(Batch.id).limit(1)).first()
+    if batch is None:
+        batch = Batch(
+            site_id=stock.site_id, item_id=stock.item_id, best_before=best_before,
+            quantity=0, created_at=now,
+        )
+        session.add(batch)
+        session.flush()
+    return batch
+
+
+def _move(session, movement, batch, delta):
+    """Change one batch by `delta`, atomically and never below zero."""
+    result = session.execute(
+        update(Batch)
+        .where(Batch.id == batch.id, Batch.quantity + delta >= 0)
+        .values(quantity=Batch.quantity + delta)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise LedgerError("The stock changed while logging; try again.")
+    session.add(Allocation(movement_id=movement.id, batch_id=batch.id, delta=delta))

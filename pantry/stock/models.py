@@ -1,0 +1,146 @@
+"""Items, the stock of each item at each site, its batches, and the movements of the ledger."""
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pantry.database import UTCDateTime, utcnow
+from pantry.extensions import db
+from pantry.sites.models import Site
+
+CATEGORIES = {
+    "produce": _l("Fruit and vegetables"),
+    "dairy": _l("Dairy and eggs"),
+    "bakery": _l("Bread and bakery"),
+    "meals": _l("Prepared meals"),
+    "canned": _l("Canned food"),
+    "dry": _l("Dry goods"),
+    "drinks": _l("Drinks"),
+    "baby": _l("Baby"),
+    "hygiene": _l("Hygiene"),
+    "other": _l("Other"),
+}
+
+KINDS = ("restock", "take", "discard", "count", "correction")
+
+
+class Item(db.Model):
+    """A kind of thing kept in stock, network-wide: "Milk 1 L", "Canned beans"."""
+
+    __table_args__ = (CheckConstraint(f"category IN {tuple(CATEGORIES)}", name="category"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    category: Mapped[str] = mapped_column(String(12), default="other")
+    unit: Mapped[str] = mapped_column(String(40), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def category_label(self):
+        return CATEGORIES[self.category]
+
+    def __repr__(self):
+        return f"<Item {self.name}>"
+
+
+class Stock(db.Model):
+    """One item at one site: how many there are now, how many we aim for, and whether
+    the count can be trusted. Its row is the lock that writers of this item take."""
+
+    __table_args__ = (
+        UniqueConstraint("site_id", "item_id"),
+        CheckConstraint("quantity >= 0", name="quantity_not_negative"),
+        CheckConstraint("target IS NULL OR target >= 0", name="target_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey(Site.id))
+    item_id: Mapped[int] = mapped_column(ForeignKey(Item.id))
+    quantity: Mapped[int] = mapped_column(default=0)
+    target: Mapped[int | None]
+    count_looks_off: Mapped[bool] = mapped_column(default=False)
+    last_restocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    site: Mapped[Site] = relationship()
+    item: Mapped[Item] = relationship(lazy="joined")
+
+    @property
+    def shortfall(self):
+        return max((self.target or 0) - self.quantity, 0)
+
+
+class Batch(db.Model):
+    """The stock of one item at one site with one best-before date (or none)."""
+
+    __table_args__ = (
+        CheckConstraint("quantity >= 0", name="quantity_not_negative"),
+        Index("ix_batch_site_item", "site_id", "item_id", "best_before"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey(Site.id))
+    item_id: Mapped[int] = mapped_column(ForeignKey(Item.id))
+    best_before: Mapped[date | None] = mapped_column(Date)
+    quantity: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    item: Mapped[Item] = relationship(lazy="joined")
+
+
+class Movement(db.Model):
+    """One line of the ledger. Never edited or deleted: a mistake gets a correction
+    that names it. `quantity` is what the person said; `delta` is what it did to the stock."""
+
+    __table_args__ = (
+        CheckConstraint(f"kind IN {KINDS}", name="kind"),
+        CheckConstraint("quantity >= 0", name="quantity_not_negative"),
+        Index("ix_movement_site_time", "site_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey(Site.id))
+    item_id: Mapped[int] = mapped_column(ForeignKey(Item.id))
+    kind: Mapped[str] = mapped_column(String(10))
+    quantity: Mapped[int]
+    delta: Mapped[int]
+    best_before: Mapped[date | None] = mapped_column(Date)
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("movement.id"), unique=True)
+    source: Mapped[str] = mapped_column(String(12), default="scan")
+    recorded_by: Mapped[str] = mapped_column(String(120), default="")
+    note: Mapped[str] = mapped_column(String(200), default="")
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    payload_digest: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    site: Mapped[Site] = relationship()
+    item: Mapped[Item] = relationship(lazy="joined")
+    corrects: Mapped["Movement | None"] = relationship(
+        remote_side=[id], foreign_keys=[corrects_id], back_populates="corrected_by"
+    )
+    corrected_by: Mapped["Movement | None"] = relationship(
+        foreign_keys=[corrects_id], back_populates="corrects"
+    )
+    allocations: Mapped[list["Allocation"]] = relationship(order_by="Allocation.id")
+
+    @property
+    def kind_label(self):
+        return MOVEMENT_LABELS[self.kind]
+
+
+class Allocation(db.Model):
+    """How much of a movement's delta landed on which batch, so a correction can put it back."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    movement_id: Mapped[int] = mapped_column(ForeignKey(Movement.id), index=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey(Batch.id), index=True)
+    delta: Mapped[int]
+
+
+MOVEMENT_LABELS = {
+    "restock": _l("Restock"),
+    "take": _l("Take"),
+    "discard": _l("Discard"),
+    "count": _l("Count"),
+    "correction": _l("Correction"),
+}

@@ -1,0 +1,148 @@
+"""The scan pages: a label's code opens its site or item, and one tap logs a take or a restock."""
+import uuid
+from datetime import timedelta
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from pantry.database import commit_write, utcnow
+from pantry.extensions import db
+from pantry.stock import ledger, shelves
+from pantry.stock.models import Item, Movement
+from pantry.tags.forms import CodeForm, LogForm, UndoForm
+from pantry.tags.rules import UnknownTag, RevokedTag, find_tag
+
+bp = Blueprint("tags", __name__, template_folder="templates")
+RECENT = "recent_logs"  # the movements this browser logged, for Undo
+RECENT_KEPT = 10
+
+
+@bp.app_template_global()
+def new_key():
+    return uuid.uuid4().hex
+
+
+@bp.get("/t")
+def manual():
+    form = CodeForm(request.args)
+    if "code" in request.args and form.validate():
+        try:
+            tag = find_tag(db.session, form.code.data)
+        except (UnknownTag, RevokedTag) as error:
+            form.code.errors.append(error.message)
+            return render_template("tags/manual.html", form=form), error.status
+        return redirect(url_for("tags.scan", code=tag.code), 303)
+    status = 422 if form.errors else 200
+    return render_template("tags/manual.html", form=form), status
+
+
+@bp.get("/t/<code>")
+def scan(code):
+    tag = find_tag(db.session, code)
+    return _scan_page(tag, LogForm(formdata=None), request.args.get("item", type=int))
+
+
+@bp.post("/t/<code>/log")
+def log(code):
+    tag = find_tag(db.session, code)
+    form = LogForm()
+    if not form.validate():
+        return _scan_page(tag, form, form.item.data if isinstance(form.item.data, int) else None, 422)
+    item = db.session.get(Item, form.item.data) if tag.item is None else tag.item
+    if item is None or (tag.item is not None and form.item.data != tag.item.id):
+        form.item.errors.append(_("That item is not logged at this fridge."))
+        return _scan_page(tag, form, None, 422)
+    now = utcnow()
+    entry = ledger.Entry(
+        form.kind.data, form.key.data, tag.site_id, item.id, form.quantity.data,
+        best_before=form.best_before.data,
+    )
+    movement = commit_write(db.session, lambda: ledger.record(db.session, entry, now))
+    _remember(movement)
+    if movement.kind == "take":
+        message = _("Logged: took %(count)d %(item)s", count=movement.quantity, item=item.name)
+    else:
+        message = _("Logged: added %(count)d %(item)s", count=movement.quantity, item=item.name)
+    flash(message, "logged")
+    return redirect(_back_to(tag), 303)
+
+
+@bp.post("/t/<code>/undo")
+def undo(code):
+    tag = find_tag(db.session, code)
+    form = UndoForm()
+    if not form.validate() or form.movement.data not in _recent_ids():
+        flash(_("Only entries logged from this phone in the last few minutes can be undone here."), "error")
+        return redirect(_back_to(tag), 303)
+    window = timedelta(minutes=current_app.config["UNDO_MINUTES"])
+    now = utcnow()
+    correction = commit_write(
+        db.session, lambda: ledger.undo(db.session, form.movement.data, form.key.data, now, window)
+    )
+    flash(_("Undone: %(item)s is back as it was.", item=correction.item.name), "logged")
+    return redirect(_back_to(tag), 303)
+
+
+@bp.errorhandler(UnknownTag)
+@bp.errorhandler(RevokedTag)
+def unknown_tag(error):
+    db.session.rollback()
+    page = render_template(
+        "tags/unknown.html", form=CodeForm(formdata=None), message=error.message,
+        revoked=isinstance(error, RevokedTag),
+    )
+    return page, error.status
+
+
+def _scan_page(tag, form, item_id=None, status=200):
+    if tag.purpose == "item":
+        item_id = tag.item_id
+    template = "tags/item.html" if item_id else "tags/site.html"
+    context = {"tag": tag, "form": form, "recent": _recent_movements()}
+    if item_id:
+        item = db.session.get(Item, item_id)
+        if item is None:
+            return redirect(url_for("tags.scan", code=tag.code), 303)
+        context["item"] = item
+        context["line"] = shelves.line(db.session, tag.site_id, item_id)
+        context["amounts"] = range(1, 7)
+    else:
+        context["stocks"] = shelves.in_stock(db.session, tag.site_id)
+        context["items"] = db.session.scalars(select(Item).order_by(Item.category, Item.name)).all()
+    response = current_app.make_response((render_template(template, **context), status))
+    # Keys are made per page: a page from the back button must not resend an old one.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _back_to(tag):
+    item_id = request.form.get("back_item", type=int)
+    if tag.purpose == "site" and item_id:
+        return url_for("tags.scan", code=tag.code, item=item_id)
+    return url_for("tags.scan", code=tag.code)
+
+
+def _remember(movement):
+    recent = [entry for entry in session.get(RECENT, []) if entry != movement.id]
+    session[RECENT] = (recent + [movement.id])[-RECENT_KEPT:]
+
+
+def _recent_ids():
+    return set(session.get(RECENT, []))
+
+
+def _recent_movements():
+    """This browser's entries that can still be undone, the newest first."""
+    ids = _recent_ids()
+    if not ids:
+        return []
+    since = utcnow() - timedelta(minutes=current_app.config["UNDO_MINUTES"])
+    query = (
+        select(Movement)
+        .where(Movement.id.in_(ids), Movement.created_at >= since, Movement.kind != "correction")
+        .order_by(Movement.id.desc())
+        .options(selectinload(Movement.corrected_by))
+    )
+    return [movement for movement in db.session.scalars(query) if movement.corrected_by is None]

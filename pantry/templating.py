@@ -1,0 +1,42 @@
+"""What every template can use: dates in the deployment's time zone and the page's language."""
+from datetime import datetime, timedelta
+
+from flask import request
+from flask_babel import format_date, format_datetime, format_timedelta, get_locale, gettext as _
+
+from pantry.clock import local_today
+from pantry.database import utcnow
+from pantry.languages import LANGUAGE_NAMES
+
+
+def when(moment):
+    """'3 hours ago' for recent times, a short date and time for older ones."""
+    if moment is None:
+        return _("never")
+    elapsed = utcnow() - moment
+    if elapsed < timedelta(days=2):
+        return _("%(elapsed)s ago", elapsed=format_timedelta(elapsed, threshold=1.1))
+    return format_datetime(moment, "short")
+
+
+def day(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return format_datetime(value, "EEE d MMM")
+    return format_date(value, "EEE d MMM")
+
+
+def register(app):
+    app.jinja_env.filters["when"] = when
+    app.jinja_env.filters["day"] = day
+    app.jinja_env.filters["datetime"] = lambda value: format_datetime(value, "short") if value else ""
+
+    @app.context_processor
+    def page_language():
+        return {
+            "locale": str(get_locale()),
+            "language_names": LANGUAGE_NAMES,
+            "here": request.full_path.rstrip("?") if request else "/",
+            "today": local_today(),
+        }

@@ -1,0 +1,107 @@
+"""Fixtures: an app on a real database (a SQLite file, or PostgreSQL when
+PANTRY_TEST_DATABASE_URL is set), its client, and builders for sites and items."""
+import os
+import re
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+
+from pantry import create_app
+from pantry.extensions import db
+from pantry.sites.models import Site
+from pantry.stock.audit import discrepancies
+from pantry.stock.models import Item
+
+POSTGRES_URL = os.environ.get("PANTRY_TEST_DATABASE_URL")
+NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+
+
+def settings(database_url, **overrides):
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "BASE_URL": "https://pantry.example",
+        "TIMEZONE": "America/New_York",
+        **overrides,
+    }
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    if POSTGRES_URL:
+        return POSTGRES_URL
+    return "sqlite:///" + str(tmp_path_factory.mktemp("database") / "pantry.db")
+
+
+@pytest.fixture(scope="session")
+def schema(database_url):
+    app = create_app(settings(database_url))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(database_url, schema):
+    app = create_app(settings(database_url))
+    with app.app_context():
+        yield app
+        db.session.rollback()
+        problems = discrepancies(db.session)
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    assert not problems, "the ledger invariant broke:\n" + "\n".join(problems)
+
+
+@pytest.fixture
+def session(app):
+    return db.session
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_site(session):
+    def make(name="Corner Fridge", **fields):
+        slug = fields.pop("slug", re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-"))
+        site = Site(name=name, slug=slug, **fields)
+        session.add(site)
+        session.commit()
+        return site
+
+    return make
+
+
+@pytest.fixture
+def make_item(session):
+    def make(name="Canned beans", category="canned", unit="can"):
+        item = Item(name=name, category=category, unit=unit)
+        session.add(item)
+        session.commit()
+        return item
+
+    return make
+
+
+def key():
+    return uuid.uuid4().hex
+
+
+def csrf_token(html):
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
