@@ -6,7 +6,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from pantry.extensions import db
-from pantry.stock.errors import LedgerError
+from pantry.refusals import Refusal
 
 RETRY_AFTER_SECONDS = 2
 
@@ -33,8 +33,8 @@ def register(app):
         )
         return error_response(400, "csrf_failed", message)
 
-    @app.errorhandler(LedgerError)
-    def ledger_error(error):
+    @app.errorhandler(Refusal)
+    def refused(error):
         return error_response(error.status, error.code, error.message)
 
     @app.errorhandler(OperationalError)

@@ -1,16 +1,13 @@
 """What can go wrong when writing to the ledger, each with a stable code and an HTTP status."""
 from flask_babel import lazy_gettext as _l
 
+from pantry.refusals import Refusal
 
-class LedgerError(Exception):
+
+class LedgerError(Refusal):
     code = "ledger_error"
     status = 400
     message = _l("That entry could not be logged.")
-
-    def __init__(self, message=None):
-        if message is not None:
-            self.message = message
-        super().__init__(str(self.message))
 
 
 class BadEntry(LedgerError):

@@ -164,7 +164,7 @@ def lock_stock(session, site_id, item_id):
     query = (
         select(Stock)
         .where(Stock.site_id == site_id, Stock.item_id == item_id)
-        .with_for_update()
+        .with_for_update(of=Stock)
         .execution_options(populate_existing=True)
     )
     return session.scalars(query).one()
