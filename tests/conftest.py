@@ -1,11 +1,14 @@
 """Fixtures: an app on a real database (a SQLite file, or PostgreSQL when
 PANTRY_TEST_DATABASE_URL is set), its client, and builders for sites and items."""
+import contextvars
 import os
 import re
 import uuid
 from datetime import UTC, datetime
 
 import pytest
+
+from flask.testing import FlaskClient
 
 from pantry import create_app
 from pantry.extensions import db
@@ -44,9 +47,20 @@ def schema(database_url):
         db.engine.dispose()
 
 
+class BrowserClient(FlaskClient):
+    """A test client whose requests run as they would in production: each in an app
+    context of its own (its own `g`, its own database session), after the test's own
+    session has committed what it set up (so SQLite's snapshot never hides a request's writes)."""
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def app(database_url, schema):
     app = create_app(settings(database_url))
+    app.test_client_class = BrowserClient
     with app.app_context():
         yield app
         db.session.rollback()

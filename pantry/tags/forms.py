@@ -2,7 +2,7 @@
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField
+from wtforms import DateField, HiddenField, IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 KEY_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
@@ -11,12 +11,16 @@ KEY_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
 class KeyedForm(FlaskForm):
     """Every write carries an idempotency key, made when the form was shown."""
 
-    key = HiddenField(validators=[InputRequired(), Regexp(KEY_PATTERN, message=_l("Reload the page and try again."))])
+    key = HiddenField("", validators=[InputRequired(), Regexp(KEY_PATTERN, message=_l("Reload the page and try again."))])
 
 
 class LogForm(KeyedForm):
     item = IntegerField(_l("Item"), validators=[InputRequired(message=_l("Choose an item."))])
-    kind = SelectField(choices=[("take", _l("I took")), ("restock", _l("I added"))], validators=[InputRequired()])
+    kind = SelectField(
+        "",
+        choices=[SelectChoice("take", _l("I took")), SelectChoice("restock", _l("I added"))],
+        validators=[InputRequired()],
+    )
     quantity = IntegerField(
         _l("How many"),
         validators=[InputRequired(message=_l("Say how many, as a whole number."))],
@@ -25,6 +29,8 @@ class LogForm(KeyedForm):
 
     def validate_quantity(self, field):
         cap = current_app.config["MAX_LOG_QUANTITY"]
+        if field.data is None:  # not a whole number: the field has said so already
+            return
         if not 1 <= field.data <= cap:
             raise ValidationError(_l("Enter a number from 1 to %(cap)d.", cap=cap))
 
@@ -34,7 +40,7 @@ class LogForm(KeyedForm):
 
 
 class UndoForm(KeyedForm):
-    movement = IntegerField(validators=[InputRequired()])
+    movement = IntegerField("", validators=[InputRequired()])
 
 
 class CodeForm(FlaskForm):

@@ -2,10 +2,11 @@
 import uuid
 from datetime import timedelta
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import MultiDict
 
 from pantry.database import commit_write, utcnow
 from pantry.extensions import db
@@ -46,25 +47,30 @@ def scan(code):
 
 @bp.post("/t/<code>/log")
 def log(code):
+    """One tap at the fridge: a take or a restock. Forms get a redirect; JSON callers
+    (the offline outbox) get the movement back, the same answer for a replayed key."""
     tag = find_tag(db.session, code)
-    form = LogForm()
-    if not form.validate():
-        return _scan_page(tag, form, form.item.data if isinstance(form.item.data, int) else None, 422)
-    item = db.session.get(Item, form.item.data) if tag.item is None else tag.item
-    if item is None or (tag.item is not None and form.item.data != tag.item.id):
-        form.item.errors.append(_("That item is not logged at this fridge."))
-        return _scan_page(tag, form, None, 422)
-    now = utcnow()
+    form = _log_form()
+    if form is None:
+        return jsonify(code="bad_json", message=_("Send one JSON object.")), 400
+    item_id = form.item.data if isinstance(form.item.data, int) else None
+    if form.validate():
+        if tag.item_id is not None and item_id != tag.item_id:
+            form.item.errors.append(_("This label is for %(item)s.", item=tag.item.name))
+        elif db.session.get(Item, item_id) is None:
+            form.item.errors.append(_("There is no such item."))
+    if form.errors:
+        return _refuse(tag, form, item_id)
     entry = ledger.Entry(
-        form.kind.data, form.key.data, tag.site_id, item.id, form.quantity.data,
+        form.kind.data, form.key.data, tag.site_id, item_id, form.quantity.data,
         best_before=form.best_before.data,
     )
+    now = utcnow()
     movement = commit_write(db.session, lambda: ledger.record(db.session, entry, now))
     _remember(movement)
-    if movement.kind == "take":
-        message = _("Logged: took %(count)d %(item)s", count=movement.quantity, item=item.name)
-    else:
-        message = _("Logged: added %(count)d %(item)s", count=movement.quantity, item=item.name)
+    message = _logged_message(movement)
+    if request.is_json:
+        return jsonify(movement=movement_json(movement), message=message), 201
     flash(message, "logged")
     return redirect(_back_to(tag), 303)
 
@@ -97,14 +103,11 @@ def unknown_tag(error):
 
 
 def _scan_page(tag, form, item_id=None, status=200):
-    if tag.purpose == "item":
-        item_id = tag.item_id
-    template = "tags/item.html" if item_id else "tags/site.html"
+    item = tag.item if tag.purpose == "item" else (db.session.get(Item, item_id) if item_id else None)
+    template = "tags/item.html" if item else "tags/site.html"
     context = {"tag": tag, "form": form, "recent": _recent_movements()}
-    if item_id:
-        item = db.session.get(Item, item_id)
-        if item is None:
-            return redirect(url_for("tags.scan", code=tag.code), 303)
+    if item:
+        item_id = item.id
         context["item"] = item
         context["line"] = shelves.line(db.session, tag.site_id, item_id)
         context["amounts"] = range(1, 7)
@@ -115,6 +118,41 @@ def _scan_page(tag, form, item_id=None, status=200):
     # Keys are made per page: a page from the back button must not resend an old one.
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _log_form():
+    if not request.is_json:
+        return LogForm()
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        return None
+    fields = {name: str(value) for name, value in payload.items() if isinstance(value, (str, int, float))}
+    return LogForm(formdata=MultiDict(fields))
+
+
+def _refuse(tag, form, item_id):
+    if request.is_json:
+        fields = {name: [str(error) for error in errors] for name, errors in form.errors.items()}
+        return jsonify(code="invalid", message=_("Nothing was logged: please check the entry."), fields=fields), 422
+    return _scan_page(tag, form, item_id if tag.purpose == "site" else None, 422)
+
+
+def _logged_message(movement):
+    if movement.kind == "take":
+        return _("Logged: took %(count)d %(item)s", count=movement.quantity, item=movement.item.name)
+    return _("Logged: added %(count)d %(item)s", count=movement.quantity, item=movement.item.name)
+
+
+def movement_json(movement):
+    return {
+        "id": movement.id,
+        "kind": movement.kind,
+        "item": movement.item.name,
+        "quantity": movement.quantity,
+        "delta": movement.delta,
+        "best_before": movement.best_before.isoformat() if movement.best_before else None,
+        "created_at": movement.created_at.isoformat(),
+    }
 
 
 def _back_to(tag):
