@@ -1,19 +1,155 @@
-"""Coordinator screens. (Sign-in and the admin screens are filled in by the coordinators module.)"""
-from flask import Blueprint, render_template
-from flask_login import login_required
+"""Coordinators come in: sign-in and sign-out, the welcome link that sets a password,
+inviting a peer, and the home screen. The other screens join the same blueprint from
+network.py (sites, items, targets), labels.py (tags) and books.py (ledger, counts)."""
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
 
+from pantry.coordinators import books, labels, network  # noqa: F401  (their screens join bp)
+from pantry.coordinators import invitations
+from pantry.coordinators.blueprint import bp
+from pantry.coordinators.forms import ButtonForm, InviteForm, PasswordForm, SignInForm
 from pantry.coordinators.models import Coordinator
+from pantry.database import commit_write, utcnow
 from pantry.extensions import db, login
+from pantry.languages import safe_next
+from pantry.sites.models import Site
+from pantry.sites.rules import has_control_characters
+from pantry.stock import shelves
 
-bp = Blueprint("coordinators", __name__, template_folder="templates")
+__all__ = ["bp", "load_coordinator"]
+
+
+@bp.record_once
+def _configure_sign_in(state):
+    login.login_view = "coordinators.sign_in"
+    login.login_message = _l("Please sign in to see that page.")
+    login.login_message_category = "warning"
+    login.localize_callback = str  # the lazy message, in the language of the request
 
 
 @login.user_loader
 def load_coordinator(coordinator_id):
-    return db.session.get(Coordinator, int(coordinator_id))
+    try:
+        return db.session.get(Coordinator, int(coordinator_id))
+    except (TypeError, ValueError):
+        return None
 
 
 @bp.get("/")
 @login_required
 def home():
-    return render_template("coordinators/home.html")
+    sites = db.session.scalars(select(Site).order_by(Site.name)).all()
+    summaries = shelves.summaries(db.session, [site.id for site in sites])
+    return render_template("coordinators/home.html", sites=sites, summaries=summaries)
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("coordinators.home"), 303)
+    form = SignInForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        try:
+            coordinator = invitations.authenticate(db.session, form.email.data, form.password.data)
+        except invitations.SignInFailed as error:
+            form.password.errors.append(error.message)
+        else:
+            _start_session(coordinator)
+            return redirect(_after_sign_in(form.next.data), 303)
+    status = 422 if form.is_submitted() else 200
+    return render_template("coordinators/sign_in.html", form=form), status
+
+
+@bp.post("/sign-out")
+@login_required
+def sign_out():
+    if ButtonForm().validate_on_submit():
+        logout_user()
+        session.clear()
+        flash(_("You are signed out."), "logged")
+    return redirect(url_for("coordinators.sign_in"), 303)
+
+
+@bp.route("/welcome/<token>", methods=["GET", "POST"])
+def welcome(token):
+    """The one-time link: a new coordinator (or one who forgot) sets a password and is signed in."""
+    now = utcnow()
+    try:
+        invitation = invitations.open_invitation(db.session, token, now)
+    except invitations.InvitationError as error:
+        return _no_store(render_template("coordinators/welcome.html", refusal=error.message), error.status)
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            coordinator = commit_write(
+                db.session, lambda: invitations.accept(db.session, token, form.password.data, now)
+            )
+        except invitations.BadPassword as error:
+            db.session.rollback()
+            form.password.errors.append(error.message)
+        except invitations.InvitationError as error:
+            db.session.rollback()
+            return _no_store(render_template("coordinators/welcome.html", refusal=error.message), error.status)
+        else:
+            _start_session(coordinator)
+            flash(_("Your password is set. Welcome, %(name)s.", name=coordinator.display_name), "logged")
+            return redirect(url_for("coordinators.home"), 303)
+    status = 422 if form.errors else 200
+    page = render_template("coordinators/welcome.html", form=form, coordinator=invitation.coordinator)
+    return _no_store(page, status)
+
+
+@bp.route("/invite", methods=["GET", "POST"])
+@login_required
+def invite():
+    form = InviteForm()
+    if form.validate_on_submit():
+        config = current_app.config
+        now = utcnow()
+        try:
+            coordinator, link = commit_write(db.session, lambda: invitations.invite(
+                db.session, form.email.data, form.name.data, now, config["BASE_URL"],
+                days=config["INVITATION_DAYS"], invited_by=current_user.email,
+            ))
+        except invitations.InvitationError as error:
+            db.session.rollback()
+            form[_invite_field(error)].errors.append(error.message)
+        else:
+            page = render_template(
+                "coordinators/invited.html", coordinator=coordinator, link=link, days=config["INVITATION_DAYS"]
+            )
+            return _no_store(page, 200)
+    coordinators = db.session.scalars(select(Coordinator).order_by(Coordinator.email)).all()
+    status = 422 if form.errors else 200
+    return render_template("coordinators/invite.html", form=form, coordinators=coordinators), status
+
+
+def _start_session(coordinator):
+    """Sign in on a fresh session, so nothing set before sign-in carries over."""
+    session.clear()
+    login_user(coordinator)
+
+
+def _after_sign_in(target):
+    """The page asked for before signing in, if it is a path on this site.
+
+    Stricter than safe_next: browsers read "/\\host" and "/<tab>/host" as another host. Werkzeug
+    percent-quotes both in the Location header today; refusing them here keeps that from mattering."""
+    if not target or "\\" in target or any(ch.isspace() for ch in target) or has_control_characters(target):
+        return url_for("coordinators.home")
+    return safe_next(target, "coordinators.home")
+
+
+def _invite_field(error):
+    return "name" if isinstance(error, invitations.BadName) else "email"
+
+
+def _no_store(page, status):
+    """Pages holding a one-time link or its token are not kept by the browser or a proxy."""
+    response = current_app.make_response((page, status))
+    response.headers["Cache-Control"] = "no-store"
+    return response

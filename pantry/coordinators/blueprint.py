@@ -1,0 +1,32 @@
+"""The one blueprint every coordinator screen joins (mounted at /admin), and what those screens share."""
+from flask import Blueprint, abort, flash
+from flask_login import current_user
+from sqlalchemy import select
+
+from pantry.extensions import db
+from pantry.sites.models import Site
+from pantry.sites.rules import SLUG_PATTERN
+from pantry.stock.models import Movement
+
+bp = Blueprint("coordinators", __name__, template_folder="templates")
+
+
+def site_or_404(slug):
+    if not SLUG_PATTERN.match(slug):  # never ask the database about what no slug looks like
+        abort(404)
+    return db.one_or_404(select(Site).where(Site.slug == slug))
+
+
+def who():
+    """How the ledger names the signed-in coordinator, within the length it keeps."""
+    return current_user.email[:Movement.recorded_by.type.length]
+
+
+def refuse(error, form=None):
+    """Put a rule's refusal where the person will see it: on its form field, or as a message."""
+    db.session.rollback()
+    field = getattr(error, "field", None)
+    if form is not None and isinstance(field, str) and field in form:
+        form[field].errors.append(error.message)
+    else:
+        flash(error.message, "error")

@@ -1,0 +1,149 @@
+"""The network's shape: its sites, its items, and the target level of each item at each site."""
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _, ngettext
+from flask_login import login_required
+from sqlalchemy import select
+
+from pantry.coordinators.blueprint import bp, refuse, site_or_404
+from pantry.coordinators.forms import ItemForm, SiteForm, targets_form
+from pantry.database import commit_write, utcnow
+from pantry.extensions import db
+from pantry.sites import rules as site_rules
+from pantry.sites.models import Site
+from pantry.stock import items as item_rules
+from pantry.stock.models import CATEGORIES, Item, Stock
+
+SITE_FIELDS = ("name", "address", "kind", "state", "hours", "notes")
+ITEM_FIELDS = ("name", "category", "unit")
+
+
+@bp.get("/sites")
+@login_required
+def sites():
+    found = db.session.scalars(select(Site).order_by(Site.name)).all()
+    return render_template("coordinators/sites.html", sites=found)
+
+
+@bp.route("/sites/new", methods=["GET", "POST"])
+@login_required
+def new_site():
+    form = SiteForm()
+    if form.validate_on_submit():
+        now, details = utcnow(), _details(form, SITE_FIELDS)
+        try:
+            site = commit_write(db.session, lambda: site_rules.create_site(db.session, now, **details))
+        except site_rules.SiteError as error:
+            refuse(error, form)
+        else:
+            flash(_("Added %(site)s. Next: set its targets and print its labels.", site=site.name), "logged")
+            return redirect(url_for("coordinators.home", _anchor=f"site-{site.slug}"), 303)
+    return _form_page("coordinators/site_form.html", form, site=None)
+
+
+@bp.route("/sites/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit_site(slug):
+    site = site_or_404(slug)
+    form = SiteForm(obj=site)
+    if form.validate_on_submit():
+        now, details = utcnow(), _details(form, SITE_FIELDS)
+        try:
+            commit_write(db.session, lambda: site_rules.update_site(db.session, site, now, **details))
+        except site_rules.SiteError as error:
+            refuse(error, form)
+        else:
+            flash(_("Saved %(site)s.", site=site.name), "logged")
+            return redirect(url_for("coordinators.sites"), 303)
+    return _form_page("coordinators/site_form.html", form, site=site)
+
+
+@bp.get("/items")
+@login_required
+def items():
+    found = db.session.scalars(select(Item).order_by(Item.category, Item.name)).all()
+    return render_template("coordinators/items.html", items=found)
+
+
+@bp.route("/items/new", methods=["GET", "POST"])
+@login_required
+def new_item():
+    form = ItemForm()
+    if form.validate_on_submit():
+        now, details = utcnow(), _details(form, ITEM_FIELDS)
+        try:
+            item = commit_write(db.session, lambda: item_rules.create_item(db.session, now, **details))
+        except item_rules.ItemError as error:
+            refuse(error, form)
+        else:
+            flash(_("Added %(item)s.", item=item.name), "logged")
+            return redirect(url_for("coordinators.items"), 303)
+    return _form_page("coordinators/item_form.html", form, item=None)
+
+
+@bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_item(item_id):
+    item = db.get_or_404(Item, item_id)
+    form = ItemForm(obj=item)
+    if form.validate_on_submit():
+        now, details = utcnow(), _details(form, ITEM_FIELDS)
+        try:
+            commit_write(db.session, lambda: item_rules.update_item(db.session, item, now, **details))
+        except item_rules.ItemError as error:
+            refuse(error, form)
+        else:
+            flash(_("Saved %(item)s.", item=item.name), "logged")
+            return redirect(url_for("coordinators.items"), 303)
+    return _form_page("coordinators/item_form.html", form, item=item)
+
+
+@bp.route("/sites/<slug>/targets", methods=["GET", "POST"])
+@login_required
+def targets(slug):
+    """One form for the whole site: a number per item; an empty box means no target."""
+    site = site_or_404(slug)
+    rows = stock_rows(site)
+    form = targets_form([item for item, _stock in rows], {item.id: stock.target for item, stock in rows if stock})
+    if form.validate_on_submit():
+        # Only the boxes that were sent: an item added since the page was shown keeps its target.
+        wanted = {item.id: form[f"item_{item.id}"].data for item, _stock in rows if form[f"item_{item.id}"].raw_data}
+        now = utcnow()
+        try:
+            changed = commit_write(db.session, lambda: item_rules.set_targets(db.session, site.id, wanted, now))
+        except item_rules.ItemError as error:
+            if isinstance(error.field, int):
+                error.field = f"item_{error.field}"
+            refuse(error, form)
+        else:
+            message = ngettext(
+                "Saved: %(num)d target changed at %(site)s.",
+                "Saved: %(num)d targets changed at %(site)s.",
+                len(changed), site=site.name,
+            )
+            flash(message, "logged")
+            return redirect(url_for("coordinators.targets", slug=site.slug), 303)
+    groups = {}
+    for item, stock in rows:
+        groups.setdefault(item.category, []).append((form[f"item_{item.id}"], item, stock))
+    grouped = [(CATEGORIES[category], groups[category]) for category in CATEGORIES if category in groups]
+    status = 422 if form.errors else 200
+    return render_template("coordinators/targets.html", site=site, form=form, groups=grouped), status
+
+
+def stock_rows(site):
+    """Every item of the network with its stock row at `site` (None where it has none yet)."""
+    query = (
+        select(Item, Stock)
+        .outerjoin(Stock, (Stock.item_id == Item.id) & (Stock.site_id == site.id))
+        .order_by(Item.category, Item.name)
+    )
+    return db.session.execute(query).all()
+
+
+def _details(form, names):
+    return {name: form[name].data for name in names}
+
+
+def _form_page(template, form, **context):
+    status = 422 if form.errors else 200
+    return render_template(template, form=form, **context), status
