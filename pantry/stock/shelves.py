@@ -75,11 +75,11 @@ def line(session, site_id, item_id):
 
 
 def in_stock(session, site_id):
-    """Items the site has now, for the scan page's list: name order, cheap."""
+    """Items the site has now, for the scan page's list: by name, as people look for them."""
     query = (
         select(Stock).join(Stock.item)
         .where(Stock.site_id == site_id, Stock.quantity > 0)
-        .order_by(Item.category, Item.name)
+        .order_by(Item.name)
     )
     return session.scalars(query).all()
 

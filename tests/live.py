@@ -1,0 +1,112 @@
+"""A real server for tests that need several processes: gunicorn on a loopback port."""
+import http.client
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(database_url, workers=2, threads=4, **settings):
+    """Serve the app from `database_url` with `workers` processes; stop it afterwards, always."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "PANTRY_SQLALCHEMY_DATABASE_URI": database_url,
+        "PANTRY_SECRET_KEY": "live-test-secret",
+        **{f"PANTRY_{name}": str(value) for name, value in settings.items()},
+    }
+    command = [
+        sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
+        "--workers", str(workers), "--threads", str(threads), "--log-level", "warning", "wsgi:app",
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    try:
+        _wait_for(port, server)
+        yield port
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def _wait_for(port, server, timeout=20):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError("gunicorn exited early")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("gunicorn did not start listening")
+
+
+class Phone:
+    """One browser: it keeps its cookie and its CSRF token, and posts forms."""
+
+    def __init__(self, port):
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.cookie = ""
+        self.token = None
+
+    def get(self, path):
+        response = self._send("GET", path)
+        body = response.read().decode()
+        match = re.search(r'name="csrf_token" value="([^"]+)"', body)
+        if match:
+            self.token = match.group(1)
+        return response.status, body
+
+    def post(self, path, **fields):
+        from urllib.parse import urlencode
+
+        body = urlencode({"csrf_token": self.token, **fields})
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        response = self._send("POST", path, body, headers)
+        response.read()
+        return response.status
+
+    def _send(self, method, path, body=None, headers=None):
+        headers = {**(headers or {}), "Cookie": self.cookie}
+        self.connection.request(method, path, body=body, headers=headers)
+        response = self.connection.getresponse()
+        cookie = response.getheader("Set-Cookie")
+        if cookie:
+            self.cookie = cookie.split(";", 1)[0]
+        return response
+
+
+@contextmanager
+def phones(port, count, first_page):
+    """`count` browsers that have each opened `first_page` (so they hold a cookie and a token)."""
+    opened = [Phone(port) for _ in range(count)]
+    try:
+        for phone in opened:
+            status, _ = phone.get(first_page)
+            assert status == 200, status
+        yield opened
+    finally:
+        for phone in opened:
+            phone.connection.close()
+
+
+def new_key():
+    return uuid.uuid4().hex

@@ -1,0 +1,68 @@
+"""Migrations: they build exactly the schema the models describe, and go down and up again
+on a database that holds rows."""
+import uuid
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, func, select, text
+
+from pantry import create_app
+from pantry.database import utcnow
+from pantry.extensions import db
+from pantry.sites.models import Site
+from pantry.stock import ledger
+from pantry.stock.audit import discrepancies
+from pantry.stock.models import Item, Movement
+from tests.conftest import POSTGRES_URL, settings
+
+
+@pytest.fixture
+def empty_database(tmp_path):
+    """A database with no tables: a new SQLite file, or a new schema on PostgreSQL."""
+    if not POSTGRES_URL:
+        yield f"sqlite:///{tmp_path / 'migrations.db'}"
+        return
+    schema = f"migrations_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    with admin.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
+
+
+def fill(session, now):
+    site = Site(name="Corner Fridge", slug=f"corner-{uuid.uuid4().hex[:6]}")
+    item = Item(name=f"Milk {uuid.uuid4().hex[:6]}", category="dairy", unit="carton")
+    session.add_all([site, item])
+    session.flush()
+    took = ledger.restock(session, site.id, item.id, 6, uuid.uuid4().hex, now)
+    ledger.take(session, site.id, item.id, 2, uuid.uuid4().hex, now)
+    ledger.correct(session, took.id, uuid.uuid4().hex, now)
+    session.commit()
+
+
+def test_the_migrations_match_the_models_and_go_down_and_up_with_rows(empty_database):
+    app = create_app(settings(empty_database))
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as connection:
+            differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+        assert differences == [], "models and migrations disagree: run `flask db migrate`"
+
+        fill(db.session, utcnow())
+        downgrade(revision="base")
+        upgrade()
+        fill(db.session, utcnow())
+        assert db.session.scalar(select(func.count()).select_from(Movement)) == 3
+        assert discrepancies(db.session) == []
+        if db.engine.dialect.name == "sqlite":
+            with db.engine.connect() as connection:
+                assert connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+                assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+        db.session.remove()
+        db.engine.dispose()
