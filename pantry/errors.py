@@ -2,7 +2,7 @@
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from pantry.extensions import db
@@ -36,6 +36,11 @@ def register(app):
     @app.errorhandler(Refusal)
     def refused(error):
         return error_response(error.status, error.code, error.message)
+
+    @app.errorhandler(DataError)
+    def data_refused(error):
+        # The database refused a value the forms let through (a NUL byte, say).
+        return error_response(400, "bad_value", _("Something in what was sent is not allowed. Nothing was saved."))
 
     @app.errorhandler(OperationalError)
     def database_busy(error):

@@ -7,6 +7,7 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import text
 
 from flask.testing import FlaskClient
 
@@ -42,6 +43,11 @@ def database_url(tmp_path_factory):
 def schema(database_url):
     app = create_app(settings(database_url))
     with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            # Start from nothing, whatever an earlier run of another branch left behind.
+            with db.engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA public CASCADE"))
+                connection.execute(text("CREATE SCHEMA public"))
         db.drop_all()
         db.create_all()
         db.engine.dispose()

@@ -86,3 +86,8 @@ def test_the_browser_language_is_used_without_a_switch(app, fridge):
     fresh = app.test_client()
     page = fresh.get("/", headers={"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"}).text
     assert '<html lang="es">' in page
+
+
+def test_a_nul_byte_in_the_address_is_a_clear_4xx(client):
+    for path in ("/sites/%00", "/t/%00", "/t?code=%00"):
+        assert client.get(path).status_code in (400, 404, 422), path
