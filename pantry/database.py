@@ -4,14 +4,12 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
-from flask import has_request_context, request
 from sqlalchemy import DateTime, event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
-_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _writer = ContextVar("pantry_sqlite_writer", default=False)
 
 
@@ -33,21 +31,15 @@ def _configure_sqlite(dbapi_connection, connection_record):
 
 @event.listens_for(Engine, "begin")
 def _begin_sqlite(conn):
-    """On SQLite, a request that writes takes the write lock at its first statement.
+    """On SQLite, a writer takes the write lock at its first statement (BEGIN IMMEDIATE).
 
     A deferred transaction that read first and then writes fails at once with
     "database is locked" when another writer committed in between; BEGIN
-    IMMEDIATE waits its turn under the busy timeout instead.
-    """
+    IMMEDIATE waits its turn under the busy timeout instead. Readers stay
+    deferred, so they never queue behind writers."""
     if conn.dialect.name != "sqlite":
         return
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if _is_writer() else "BEGIN")
-
-
-def _is_writer():
-    if _writer.get():
-        return True
-    return has_request_context() and request.method not in _SAFE_METHODS
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if _writer.get() else "BEGIN")
 
 
 @contextmanager
@@ -86,15 +78,19 @@ class UTCDateTime(TypeDecorator):
 def commit_write(session, write):
     """Run a rule that writes, and commit: the one commit point of a request.
 
-    When a unique constraint turns the commit down (a twin request with the same
-    idempotency key, or a second correction of one entry, won the race), roll back
-    and run the rule once more: it now sees the twin and answers as it did."""
-    try:
+    The reads that came before (finding the tag, checking the form) end first, so the
+    write transaction is short and, on SQLite, holds the write lock only while the
+    rule runs. When a unique constraint turns the commit down (a twin request with the
+    same idempotency key, or a second correction of one entry, won the race), the rule
+    runs once more: it now sees the twin and answers as it did."""
+    session.commit()
+    with writer():
+        try:
+            result = write()
+            session.commit()
+            return result
+        except IntegrityError:
+            session.rollback()
         result = write()
         session.commit()
         return result
-    except IntegrityError:
-        session.rollback()
-    result = write()
-    session.commit()
-    return result

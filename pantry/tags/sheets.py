@@ -61,8 +61,11 @@ def _caption(tag):
         return _("%(item)s: log what you take or add", item=tag.item.name)
     if tag.purpose == "care":
         return _("Cleaning checklist")
-    kind = str(tag.site.kind_label).lower()
-    return _("This %(kind)s: see what's inside, log what you take or add", kind=kind)
+    if tag.site.kind == "freezer":
+        return _("This freezer: see what's inside, log what you take or add")
+    if tag.site.kind == "pantry":
+        return _("This pantry shelf: see what's inside, log what you take or add")
+    return _("This fridge: see what's inside, log what you take or add")
 
 
 def label_sheet(labels, paper="a4"):
@@ -130,7 +133,7 @@ def _draw_label(page, draw, label, box, code_face):
     x = left + padding + code.width
     width = right - padding - x
     first, last = code_top + QUIET_ZONE * module, code_top + code.height - QUIET_ZONE * module
-    name_face, caption_face = lettering.font(NAME_SIZE), lettering.font(CAPTION_SIZE)
+    name_face, caption_face = lettering.font(NAME_SIZE), lettering.font(CAPTION_SIZE, "regular")
 
     baseline = first + lettering.cap_height(name_face)
     for line in lettering.wrap(label.site_name, name_face, width, 2):
