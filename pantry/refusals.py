@@ -11,3 +11,6 @@ class Refusal(Exception):
         if message is not None:
             self.message = message
         super().__init__(self.code)
+
+    def __str__(self):
+        return str(self.message)

@@ -28,6 +28,7 @@ def settings(database_url, **overrides):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "BASE_URL": "https://pantry.example",
         "TIMEZONE": "America/New_York",
+        "PAGE_CACHE_SECONDS": 0,  # tests/public/test_rendered_pages.py turns it on
         **overrides,
     }
 

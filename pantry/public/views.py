@@ -1,11 +1,13 @@
 """The network home and a site's page: what is inside, what is expiring, what it needs."""
-from flask import Blueprint, current_app, render_template
-from sqlalchemy import select
+from flask import Blueprint, abort, current_app, render_template
+from sqlalchemy import func, select
 
 from pantry.clock import local_today
 from pantry.extensions import db
+from pantry.public.pages import rendered_pages
 from pantry.sites.models import Site
 from pantry.stock import shelves
+from pantry.stock.models import Movement
 
 bp = Blueprint("public", __name__, template_folder="templates")
 NEEDS_ON_HOME = 3
@@ -13,22 +15,36 @@ NEEDS_ON_HOME = 3
 
 @bp.get("/")
 def home():
+    latest = db.session.scalar(select(func.max(Movement.id)))
+    return rendered_pages().page(latest, _home)
+
+
+def _home():
     sites = db.session.scalars(select(Site).order_by(Site.name)).all()
-    summaries = shelves.summaries(db.session, [site.id for site in sites])
-    needs = {site.id: shelves.needs(db.session, site.id, limit=NEEDS_ON_HOME) for site in sites}
+    found = shelves.shelves(db.session, [site.id for site in sites], with_batches=False)
+    summaries = {site_id: shelf.summary() for site_id, shelf in found.items()}
+    needs = {site_id: shelf.needs(limit=NEEDS_ON_HOME) for site_id, shelf in found.items()}
     return render_template("public/home.html", sites=sites, summaries=summaries, needs=needs)
 
 
 @bp.get("/sites/<slug>")
 def site(slug):
-    site = db.one_or_404(select(Site).where(Site.slug == slug))
-    today = local_today()
+    latest = select(func.max(Movement.id)).where(Movement.site_id == Site.id).scalar_subquery()
+    found = db.session.execute(select(Site.id, latest).where(Site.slug == slug)).first()
+    if found is None:
+        abort(404)
+    return rendered_pages().page(tuple(found), lambda: _site(found.id))
+
+
+def _site(site_id):
+    site = db.session.get(Site, site_id)
+    shelf = shelves.shelves(db.session, [site.id])[site.id]
     return render_template(
         "public/site.html",
         site=site,
-        today=today,
+        today=local_today(),
         soon_days=current_app.config["EXPIRING_SOON_DAYS"],
-        groups=shelves.inside(db.session, site.id, today),
-        needs=shelves.needs(db.session, site.id),
-        summary=shelves.summaries(db.session, [site.id])[site.id],
+        groups=shelf.inside(),
+        needs=shelf.needs(),
+        summary=shelf.summary(),
     )

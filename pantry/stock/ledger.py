@@ -6,10 +6,10 @@ updates, appends one movement, and flushes. The caller commits.
 """
 import hashlib
 import json
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -97,10 +97,7 @@ def record(session, entry, now):
         site_id, item_id = original.site_id, original.item_id
     else:
         site_id, item_id = entry.site_id, entry.item_id
-        if session.get(Site, site_id) is None:
-            raise UnknownSite()
-        if session.get(Item, item_id) is None:
-            raise UnknownItem()
+        _check_exists(session, site_id, item_id)
 
     stock = lock_stock(session, site_id, item_id)
     # Looked up under the lock: a concurrent twin holding the same key has committed by now.
@@ -110,12 +107,13 @@ def record(session, entry, now):
     if entry.kind == "correction":
         _check_correctable(session, original)
 
+    change = _APPLY[entry.kind](session, stock, entry, now)
     movement = Movement(
         site_id=site_id,
         item_id=item_id,
         kind=entry.kind,
         quantity=entry.quantity,
-        delta=0,
+        delta=change.delta,
         best_before=entry.best_before,
         corrects_id=entry.corrects_id,
         source=entry.source,
@@ -127,19 +125,43 @@ def record(session, entry, now):
     )
     session.add(movement)
     session.flush()
-    apply = _APPLY[entry.kind]
-    movement.delta = apply(session, stock, movement, entry, now)
+    if change.batches:
+        session.execute(insert(Allocation), [
+            {"movement_id": movement.id, "batch_id": batch_id, "delta": delta}
+            for batch_id, delta in change.batches
+        ])
     result = session.execute(
         update(Stock)
-        .where(Stock.id == stock.id, Stock.quantity + movement.delta >= 0)
-        .values(quantity=Stock.quantity + movement.delta)
+        .where(Stock.id == stock.id, Stock.quantity + change.delta >= 0)
+        .values(quantity=Stock.quantity + change.delta, **change.stock)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         raise LedgerError("The stock changed while logging; try again.")
-    session.flush()
-    session.refresh(stock)
     return movement
+
+
+@dataclass
+class Change:
+    """What applying an entry did: (batch id, delta) per batch, and stock fields to set."""
+
+    batches: list = field(default_factory=list)
+    stock: dict = field(default_factory=dict)
+
+    @property
+    def delta(self):
+        return sum(delta for _, delta in self.batches)
+
+
+def _check_exists(session, site_id, item_id):
+    site, item = session.execute(select(
+        select(Site.id).where(Site.id == site_id).exists(),
+        select(Item.id).where(Item.id == item_id).exists(),
+    )).one()
+    if not site:
+        raise UnknownSite()
+    if not item:
+        raise UnknownItem()
 
 
 def find_replay(session, entry):
@@ -188,59 +210,55 @@ def _check(entry):
         raise BadEntry("Only a restock carries a best-before date.")
 
 
-def _restock(session, stock, movement, entry, now):
+def _restock(session, stock, entry, now):
     batch = _batch_for(session, stock, entry.best_before, now)
-    _move(session, movement, batch, entry.quantity)
-    stock.last_restocked_at = now
-    return entry.quantity
+    return Change([_move(session, batch, entry.quantity)], {"last_restocked_at": now})
 
 
-def _take(session, stock, movement, entry, now):
-    taken = _take_earliest_first(session, stock, movement, entry.quantity)
-    if taken < entry.quantity:
-        stock.count_looks_off = True
-    return -taken
+def _take(session, stock, entry, now):
+    change = Change(_take_earliest_first(session, stock, entry.quantity))
+    if -change.delta < entry.quantity:
+        change.stock["count_looks_off"] = True
+    return change
 
 
-def _discard(session, stock, movement, entry, now):
+def _discard(session, stock, entry, now):
     if entry.batch_id is None:
-        return _take(session, stock, movement, entry, now)
+        return _take(session, stock, entry, now)
     batch = session.get(Batch, entry.batch_id, populate_existing=True)
     if batch is None or (batch.site_id, batch.item_id) != (stock.site_id, stock.item_id):
         raise UnknownBatch()
     removed = min(batch.quantity, entry.quantity)
-    if removed:
-        _move(session, movement, batch, -removed)
+    change = Change([_move(session, batch, -removed)] if removed else [])
     if removed < entry.quantity:
-        stock.count_looks_off = True
-    return -removed
+        change.stock["count_looks_off"] = True
+    return change
 
 
-def _count(session, stock, movement, entry, now):
+def _count(session, stock, entry, now):
     """Set the stock to what was counted: surplus comes off the earliest batches,
     a shortfall of the record goes on a batch with no date."""
     difference = entry.quantity - stock.quantity
+    change = Change(stock={"count_looks_off": False})
     if difference < 0:
-        _take_earliest_first(session, stock, movement, -difference)
+        change.batches = _take_earliest_first(session, stock, -difference)
     elif difference > 0:
-        _move(session, movement, _batch_for(session, stock, None, now), difference)
-    stock.count_looks_off = False
-    return difference
+        change.batches = [_move(session, _batch_for(session, stock, None, now), difference)]
+    return change
 
 
-def _correct(session, stock, movement, entry, now):
+def _correct(session, stock, entry, now):
     """Reverse the named movement batch by batch, as far as the batches still allow."""
     original = session.get(Movement, entry.corrects_id)
-    applied = 0
+    change = Change()
     for allocation in original.allocations:
         batch = session.get(Batch, allocation.batch_id, populate_existing=True)
-        change = max(-allocation.delta, -batch.quantity)
-        if change:
-            _move(session, movement, batch, change)
-            applied += change
-    if applied != -original.delta:
-        stock.count_looks_off = True
-    return applied
+        amount = max(-allocation.delta, -batch.quantity)
+        if amount:
+            change.batches.append(_move(session, batch, amount))
+    if change.delta != -original.delta:
+        change.stock["count_looks_off"] = True
+    return change
 
 
 def _check_correctable(session, original):
@@ -260,22 +278,22 @@ _APPLY = {
 }
 
 
-def _take_earliest_first(session, stock, movement, wanted):
-    """Take up to `wanted` from the batches, earliest best-before first; return how many."""
+def _take_earliest_first(session, stock, wanted):
+    """Take up to `wanted` from the batches, earliest best-before first."""
     batches = session.scalars(
         select(Batch)
         .where(Batch.site_id == stock.site_id, Batch.item_id == stock.item_id, Batch.quantity > 0)
         .order_by(Batch.best_before.is_(None), Batch.best_before, Batch.id)
         .execution_options(populate_existing=True)
     )
-    remaining = wanted
+    moved, remaining = [], wanted
     for batch in batches:
         if remaining == 0:
             break
         portion = min(batch.quantity, remaining)
-        _move(session, movement, batch, -portion)
+        moved.append(_move(session, batch, -portion))
         remaining -= portion
-    return wanted - remaining
+    return moved
 
 
 def _batch_for(session, stock, best_before, now):
@@ -295,7 +313,7 @@ def _batch_for(session, stock, best_before, now):
     return batch
 
 
-def _move(session, movement, batch, delta):
+def _move(session, batch, delta):
     """Change one batch by `delta`, atomically and never below zero."""
     result = session.execute(
         update(Batch)
@@ -305,4 +323,4 @@ def _move(session, movement, batch, delta):
     )
     if result.rowcount != 1:
         raise LedgerError("The stock changed while logging; try again.")
-    session.add(Allocation(movement_id=movement.id, batch_id=batch.id, delta=delta))
+    return batch.id, delta

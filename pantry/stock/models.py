@@ -85,7 +85,7 @@ class Batch(db.Model):
     quantity: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    item: Mapped[Item] = relationship(lazy="joined")
+    item: Mapped[Item] = relationship()
 
 
 class Movement(db.Model):
@@ -96,6 +96,7 @@ class Movement(db.Model):
         CheckConstraint(f"kind IN {KINDS}", name="kind"),
         CheckConstraint("quantity >= 0", name="quantity_not_negative"),
         Index("ix_movement_site_time", "site_id", "created_at"),
+        Index("ix_movement_site_latest", "site_id", "id"),  # a site's latest movement, at once
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,11 +1,12 @@
 """What is on the shelves: the stock of a site now, what is about to expire, and what it needs.
 
 These read stock rows and live batches, never the ledger, so their cost grows with the
-number of items, not with years of history."""
+number of items, not with years of history. A site's page reads its shelves with two
+queries and works out the rest from those rows."""
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from pantry.stock.models import CATEGORIES, Batch, Item, Stock
 
@@ -38,27 +39,63 @@ class Line:
         return [b for b in self.batches if b.best_before and today <= b.best_before <= limit]
 
 
-def inside(session, site_id, today):
-    """What is in the site now, by category, the soonest best-before first in each."""
-    stocks = session.scalars(
-        select(Stock).join(Stock.item)
-        .where(Stock.site_id == site_id, Stock.quantity > 0)
-    ).all()
-    lines = {stock.item_id: Line(stock) for stock in stocks}
-    batches = session.scalars(
-        select(Batch)
-        .where(Batch.site_id == site_id, Batch.quantity > 0)
-        .order_by(Batch.best_before.is_(None), Batch.best_before)
-    )
-    for batch in batches:
-        if batch.item_id in lines:
-            lines[batch.item_id].batches.append(batch)
-    far = date.max
-    ordered = sorted(lines.values(), key=lambda line: (line.soonest or far, line.item.name))
-    groups = {}
-    for line in ordered:
-        groups.setdefault(line.item.category, []).append(line)
-    return [(category, CATEGORIES[category], groups[category]) for category in CATEGORIES if category in groups]
+@dataclass
+class Summary:
+    fullness: int | None  # percent of the targets on the shelves, None when no targets are set
+    last_restocked_at: object
+    count_looks_off: int
+
+
+@dataclass
+class Shelves:
+    """Every stock row of a site (with its item) and its live batches."""
+
+    stocks: list
+    batches: dict
+
+    def inside(self):
+        """What is in the site now, by category, the soonest best-before first in each."""
+        lines = [Line(stock, self.batches.get(stock.item_id, [])) for stock in self.stocks if stock.quantity > 0]
+        lines.sort(key=lambda line: (line.soonest or date.max, line.item.name))
+        groups = {}
+        for line in lines:
+            groups.setdefault(line.item.category, []).append(line)
+        return [(category, CATEGORIES[category], groups[category]) for category in CATEGORIES if category in groups]
+
+    def needs(self, limit=None):
+        """Items under their target, the emptiest first."""
+        short = [stock for stock in self.stocks if stock.target and stock.quantity < stock.target]
+        short.sort(key=lambda stock: (stock.quantity / stock.target, -stock.shortfall, stock.item.name))
+        return short[:limit] if limit else short
+
+    def summary(self):
+        targeted = [stock for stock in self.stocks if stock.target]
+        wanted = sum(stock.target for stock in targeted)
+        held = sum(min(stock.quantity, stock.target) for stock in targeted)
+        restocked = [stock.last_restocked_at for stock in self.stocks if stock.last_restocked_at]
+        return Summary(
+            round(100 * held / wanted) if wanted else None,
+            max(restocked, default=None),
+            sum(1 for stock in self.stocks if stock.count_looks_off),
+        )
+
+
+def shelves(session, site_ids, with_batches=True):
+    """The shelves of each site in `site_ids`: two queries however many sites."""
+    stocks = session.scalars(select(Stock).join(Stock.item).where(Stock.site_id.in_(site_ids))).all()
+    batches = {}
+    if with_batches:
+        query = (
+            select(Batch)
+            .where(Batch.site_id.in_(site_ids), Batch.quantity > 0)
+            .order_by(Batch.best_before.is_(None), Batch.best_before)
+        )
+        for batch in session.scalars(query):
+            batches.setdefault(batch.site_id, {}).setdefault(batch.item_id, []).append(batch)
+    found = {site_id: Shelves([], batches.get(site_id, {})) for site_id in site_ids}
+    for stock in stocks:
+        found[stock.site_id].stocks.append(stock)
+    return found
 
 
 def line(session, site_id, item_id):
@@ -85,46 +122,8 @@ def in_stock(session, site_id):
 
 
 def needs(session, site_id, limit=None):
-    """Items under their target at the site, the emptiest first."""
-    shortfall = Stock.target - Stock.quantity
-    query = (
-        select(Stock).join(Stock.item)
-        .where(Stock.site_id == site_id, Stock.target > 0, Stock.quantity < Stock.target)
-        .order_by((Stock.quantity * 1.0 / Stock.target), shortfall.desc(), Item.name)
-    )
-    if limit:
-        query = query.limit(limit)
-    return session.scalars(query).all()
-
-
-@dataclass
-class Summary:
-    fullness: int | None  # percent of the targets on the shelves, None when no targets are set
-    last_restocked_at: object
-    count_looks_off: int
+    return shelves(session, [site_id], with_batches=False)[site_id].needs(limit)
 
 
 def summaries(session, site_ids):
-    """For each site: how full it is against its targets, its last restock, its doubtful counts."""
-    capped = func.min(Stock.quantity, Stock.target) if _is_sqlite(session) else func.least(Stock.quantity, Stock.target)
-    query = (
-        select(
-            Stock.site_id,
-            func.sum(capped).filter(Stock.target > 0),
-            func.sum(Stock.target).filter(Stock.target > 0),
-            func.max(Stock.last_restocked_at),
-            func.count().filter(Stock.count_looks_off),
-        )
-        .where(Stock.site_id.in_(site_ids))
-        .group_by(Stock.site_id)
-    )
-    found = {}
-    for site_id, held, target, restocked, off in session.execute(query):
-        fullness = round(100 * (held or 0) / target) if target else None
-        found[site_id] = Summary(fullness, restocked, off)
-    return {site_id: found.get(site_id, Summary(None, None, 0)) for site_id in site_ids}
-
-
-def _is_sqlite(session):
-    return session.get_bind().dialect.name == "sqlite"
-
+    return {site_id: shelf.summary() for site_id, shelf in shelves(session, site_ids, with_batches=False).items()}

@@ -68,10 +68,9 @@ def log(code):
     now = utcnow()
     movement = commit_write(db.session, lambda: ledger.record(db.session, entry, now))
     _remember(movement)
-    message = _logged_message(movement)
     if request.is_json:
-        return jsonify(movement=movement_json(movement), message=message), 201
-    flash(message, "logged")
+        return jsonify(movement=movement_json(movement), message=logged_message(movement)), 201
+    # The page it goes back to says "Logged: ..." with Undo, from this browser's recent entries.
     return redirect(_back_to(tag), 303)
 
 
@@ -137,7 +136,8 @@ def _refuse(tag, form, item_id):
     return _scan_page(tag, form, item_id if tag.purpose == "site" else None, 422)
 
 
-def _logged_message(movement):
+@bp.app_template_global()
+def logged_message(movement):
     if movement.kind == "take":
         return _("Logged: took %(count)d %(item)s", count=movement.quantity, item=movement.item.name)
     return _("Logged: added %(count)d %(item)s", count=movement.quantity, item=movement.item.name)
