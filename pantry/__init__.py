@@ -23,6 +23,8 @@ def create_app(config=None):
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
 
     from pantry import cli, errors, languages, templating
+    from pantry.care import models as care_models  # noqa: F401  (every table, for migrations)
+    from pantry.shifts import models as shift_models  # noqa: F401
     from pantry.coordinators.views import bp as coordinators_bp
     from pantry.public.views import bp as public_bp
     from pantry.tags.views import bp as tags_bp

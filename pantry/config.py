@@ -4,6 +4,8 @@ import os
 import secrets
 from pathlib import Path
 
+from flask_babel import lazy_gettext as _l
+
 
 class Defaults:
     ENVIRONMENT = "development"  # "production" refuses to start without SECRET_KEY
@@ -24,6 +26,33 @@ class Defaults:
     SESSION_COOKIE_SAMESITE = "Lax"
     INVITATION_DAYS = 7
     LEDGER_PAGE_SIZE = 50
+    # Public pages are kept rendered this long, per process, unless the site's ledger moved.
+    PAGE_CACHE_SECONDS = 30
+
+    # Shifts
+    SHIFT_WEEKS_AHEAD = 8
+    SIGN_UP_CUTOFF_MINUTES = 0  # sign-ups close this long before a shift starts
+    CANCEL_NOTICE_HOURS = 2  # a volunteer can cancel online until this long before the start
+
+    # Care: the checklist at the fridge, thermometer readings, alerts
+    CARE_CHECKLIST = {
+        "shelves": _l("Shelves wiped"),
+        "seal_and_floor": _l("Door seal and floor clean"),
+        "past_date_removed": _l("Items past their best-before date removed"),
+    }
+    TEMPERATURE_UNIT = "C"  # or "F": how readings are typed and shown
+    TEMPERATURE_LIMITS = {"fridge": 5.0, "freezer": -15.0}  # °C; above this is too warm
+    CLEANING_OVERDUE_HOURS = 26
+
+    # Mail (plain SMTP). With no MAIL_SERVER, mails are logged, not sent.
+    MAIL_SERVER = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_DEFAULT_SENDER = "Pantry <pantry@localhost>"
+    MAIL_TIMEOUT = 10
 
 
 def load_config(app, test_config=None):

@@ -1,0 +1,1 @@
+"""Care: the cleaning checklist at the fridge, thermometer readings, and the alerts they raise."""

@@ -1,0 +1,1 @@
+"""Shifts: weekly patterns, concrete shifts, sign-ups without an account, calendars, reminders."""

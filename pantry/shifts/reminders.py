@@ -1,0 +1,80 @@
+"""Which reminders are due, and claiming each one before it is sent.
+
+A claim is a row with a unique (kind, shift, sign-up): two runs of `send-reminders` at the
+same moment both try to insert it and exactly one succeeds, so no reminder goes out twice.
+A claim whose mail then fails is given up, so the next run tries again."""
+from datetime import timedelta
+
+from sqlalchemy import and_, delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from pantry.shifts.models import Reminder, Shift, SignUp
+
+VOLUNTEER = "volunteer-24h"
+COORDINATORS = "coordinators-48h"
+VOLUNTEER_AHEAD = timedelta(hours=24)
+COORDINATORS_AHEAD = timedelta(hours=48)
+
+
+def volunteers_due(session, now, ahead=VOLUNTEER_AHEAD):
+    """Live sign-ups with an email whose shift starts within `ahead` and who were not reminded."""
+    reminded = and_(Reminder.kind == VOLUNTEER, Reminder.sign_up_id == SignUp.id)
+    query = (
+        select(SignUp)
+        .join(SignUp.shift)
+        .where(
+            SignUp.email.is_not(None),
+            SignUp.cancelled_at.is_(None),
+            Shift.cancelled_at.is_(None),
+            Shift.starts_at > now,
+            Shift.starts_at <= now + ahead,
+            ~select(Reminder.id).where(reminded).exists(),
+        )
+        .order_by(Shift.starts_at, SignUp.id)
+    )
+    return session.scalars(query).all()
+
+
+def short_shifts_due(session, now, ahead=COORDINATORS_AHEAD):
+    """Shifts starting within `ahead` that still have open places, not yet reported."""
+    reported = and_(Reminder.kind == COORDINATORS, Reminder.shift_id == Shift.id)
+    query = (
+        select(Shift)
+        .where(
+            Shift.cancelled_at.is_(None),
+            Shift.taken < Shift.capacity,
+            Shift.starts_at > now,
+            Shift.starts_at <= now + ahead,
+            ~select(Reminder.id).where(reported).exists(),
+        )
+        .order_by(Shift.starts_at)
+    )
+    return session.scalars(query).all()
+
+
+def claim(session, kind, shift_id, now, sign_up_id=0):
+    """True when this caller won the right to send the reminder."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    result = session.execute(
+        insert(Reminder)
+        .values(kind=kind, shift_id=shift_id, sign_up_id=sign_up_id, claimed_at=now)
+        .on_conflict_do_nothing(index_elements=["kind", "shift_id", "sign_up_id"])
+        .returning(Reminder.id)
+    )
+    return result.first() is not None
+
+
+def mark_sent(session, kind, shift_id, now, sign_up_id=0):
+    session.execute(
+        update(Reminder)
+        .where(Reminder.kind == kind, Reminder.shift_id == shift_id, Reminder.sign_up_id == sign_up_id)
+        .values(sent_at=now)
+    )
+
+
+def give_up(session, kind, shift_id, sign_up_id=0):
+    session.execute(
+        delete(Reminder)
+        .where(Reminder.kind == kind, Reminder.shift_id == shift_id, Reminder.sign_up_id == sign_up_id)
+    )

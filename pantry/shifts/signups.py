@@ -1,0 +1,123 @@
+"""Taking and giving back a place on a shift, without an account.
+
+A place is taken by `UPDATE shift SET taken = taken + 1 WHERE taken < capacity`: however
+many people press "Sign up" at once, no more succeed than there are places."""
+import hashlib
+import hmac
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, text, update
+
+from pantry.shifts.errors import (
+    AlreadySignedUp,
+    OverlappingShift,
+    ShiftCancelled,
+    ShiftError,
+    ShiftFull,
+    ShiftInThePast,
+    ShiftOver,
+    SignUpsClosed,
+    TooLateToCancel,
+    UnknownShift,
+    UnknownSignUp,
+)
+from pantry.shifts.models import Shift, SignUp
+
+
+def manage_token(secret, key):
+    """The private link's token for the sign-up made with idempotency `key`: derived, so a
+    replayed request can show the same link, and stored only as a hash."""
+    return hmac.new(secret.encode(), f"sign-up:{key}".encode(), hashlib.sha256).hexdigest()[:40]
+
+
+def hash_token(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def sign_up(session, shift_id, name, email, phone, show_name, key, token, now, cutoff=timedelta(0)):
+    """Take one place on the shift. `cutoff` is how long before the start sign-ups close."""
+    email = email.strip().lower() if email else None
+    earlier = session.scalar(select(SignUp).where(SignUp.idempotency_key == key))
+    if earlier is not None:
+        if (earlier.shift_id, earlier.name, earlier.email) != (shift_id, name, email):
+            raise ShiftError(_l("This form was already sent with other details. Reload the page and try again."))
+        return earlier
+    shift = session.get(Shift, shift_id)
+    if shift is None:
+        raise UnknownShift()
+    if shift.cancelled_at is not None:
+        raise ShiftCancelled()
+    if shift.starts_at <= now:
+        raise ShiftInThePast(_l("This shift has already started."))
+    if now > shift.starts_at - cutoff:
+        raise SignUpsClosed()
+    if email:
+        _check_free(session, shift, email)
+    taken = session.execute(
+        update(Shift)
+        .where(Shift.id == shift.id, Shift.taken < Shift.capacity, Shift.cancelled_at.is_(None))
+        .values(taken=Shift.taken + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:
+        raise ShiftFull()
+    place = SignUp(
+        shift_id=shift.id, name=name, email=email or None, phone=phone or None,
+        show_name=show_name, token_hash=hash_token(token), idempotency_key=key, created_at=now,
+    )
+    session.add(place)
+    session.flush()
+    session.refresh(shift)
+    return place
+
+
+def find_sign_up(session, token, now):
+    place = session.scalar(select(SignUp).where(SignUp.token_hash == hash_token(token)))
+    if place is None:
+        raise UnknownSignUp()
+    if place.shift.ends_at <= now:
+        raise ShiftOver()
+    return place
+
+
+def cancel_sign_up(session, token, now, notice=timedelta(hours=2)):
+    """Give the place back, until `notice` before the start. Cancelling twice is harmless."""
+    place = find_sign_up(session, token, now)
+    if place.cancelled_at is not None:
+        return place
+    if now > place.shift.starts_at - notice:
+        raise TooLateToCancel()
+    place.cancelled_at = now
+    session.flush()
+    session.execute(
+        update(Shift)
+        .where(Shift.id == place.shift_id, Shift.taken > 0)
+        .values(taken=Shift.taken - 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(place.shift)
+    return place
+
+
+def _check_free(session, shift, email):
+    """The same person (same email) never holds two places on one shift, nor on two
+    shifts that overlap. On PostgreSQL an advisory lock per email serialises the check;
+    SQLite's writers are serialised already."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:email))"), {"email": email})
+    clashes = session.execute(
+        select(Shift.id)
+        .join(SignUp, SignUp.shift_id == Shift.id)
+        .where(
+            func.lower(SignUp.email) == email.lower(),
+            SignUp.cancelled_at.is_(None),
+            Shift.cancelled_at.is_(None),
+            Shift.starts_at < shift.ends_at,
+            Shift.ends_at > shift.starts_at,
+        )
+    ).scalars().all()
+    if shift.id in clashes:
+        raise AlreadySignedUp()
+    if clashes:
+        raise OverlappingShift()
