@@ -23,14 +23,16 @@ def create_app(config=None):
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
 
     from pantry import cli, errors, languages, templating
-    from pantry.care import models as care_models  # noqa: F401  (every table, for migrations)
-    from pantry.shifts import models as shift_models  # noqa: F401
+    from pantry.care.views import bp as care_bp
     from pantry.coordinators.views import bp as coordinators_bp
     from pantry.public.views import bp as public_bp
+    from pantry.shifts.views import bp as shifts_bp
     from pantry.tags.views import bp as tags_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(tags_bp)
+    app.register_blueprint(shifts_bp)
+    app.register_blueprint(care_bp)
     app.register_blueprint(coordinators_bp, url_prefix="/admin")
     app.register_blueprint(languages.bp)
     errors.register(app)

@@ -42,6 +42,8 @@ def manual():
 @bp.get("/t/<code>")
 def scan(code):
     tag = find_tag(db.session, code)
+    if tag.purpose == "care":
+        return redirect(url_for("care.checklist", code=tag.code), 303)
     return _scan_page(tag, LogForm(formdata=None), request.args.get("item", type=int))
 
 
