@@ -1,10 +1,21 @@
 """`flask pantry ...`: the commands a deployment runs by hand or from cron."""
+import smtplib
+from dataclasses import dataclass
+from functools import partial
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import force_locale, format_datetime, gettext as _, lazy_gettext as _l, ngettext
+from sqlalchemy import select
 
-from pantry.database import utcnow, writer
+from pantry import mail
+from pantry.clock import deployment_zone
+from pantry.coordinators.models import Coordinator
+from pantry.database import commit_write, utcnow, writer
 from pantry.extensions import db
+from pantry.shifts import calendars, planning, reminders, signups
+from pantry.shifts.models import Shift, SignUp
 
 pantry_cli = AppGroup("pantry", help="Pantry's own commands.")
 
@@ -46,6 +57,169 @@ def add_coordinator_command(email, name, password):
         db.session.commit()
     click.echo(f"One-time link for {coordinator.email} (valid {current_app.config['INVITATION_DAYS']} days):")
     click.echo(link)
+
+
+@pantry_cli.command("make-shifts")
+def make_shifts_command():
+    """Make the shifts of the coming weeks from every pattern. Safe to run again and again."""
+    weeks = current_app.config["SHIFT_WEEKS_AHEAD"]
+    with writer():
+        made = planning.make_shifts(db.session, utcnow(), deployment_zone(), weeks=weeks)
+        db.session.commit()
+    click.echo(f"Made {made} new shifts for the next {weeks} weeks.")
+
+
+@dataclass
+class Tally:
+    sent: int = 0
+    failed: int = 0
+    elsewhere: int = 0  # claimed by another run at the same time
+    shifts: int = 0
+
+
+@pantry_cli.command("send-reminders")
+def send_reminders_command():
+    """Mail volunteers a day before their shift, and coordinators about shifts still short of
+    people two days ahead. For cron every 15 minutes: no reminder is ever sent twice, even by
+    two runs at once; one whose mail failed is tried again by the next run."""
+    config, now = current_app.config, utcnow()
+    volunteers = _remind_volunteers(config, now)
+    coordinators = _report_short_shifts(config, now)
+    failed = volunteers.failed + coordinators.failed
+    quiet = "" if config.get("MAIL_SERVER") else " (MAIL_SERVER is not set: mails were logged, not sent)"
+    click.echo(
+        f"Reminders: {volunteers.sent} to volunteers, {coordinators.sent} to coordinators about "
+        f"{coordinators.shifts} short shifts, {failed} failed, "
+        f"{volunteers.elsewhere + coordinators.elsewhere} left to another run{quiet}."
+    )
+    if failed:
+        click.get_current_context().exit(1)
+
+
+def _remind_volunteers(config, now):
+    tally = Tally()
+    due = [(place.id, place.shift_id) for place in reminders.volunteers_due(db.session, now)]
+    db.session.commit()
+    for sign_up_id, shift_id in due:
+        settle = partial(_settle, reminders.VOLUNTEER, shift_id, sign_up_id)
+        if not _claim(reminders.VOLUNTEER, shift_id, now, sign_up_id):
+            tally.elsewhere += 1
+            continue
+        place = db.session.get(SignUp, sign_up_id)
+        if place.cancelled_at is not None or place.shift.cancelled_at is not None:
+            settle(sent=False)  # cancelled since it was found due: nothing to send
+            continue
+        message = volunteer_reminder(config, place, now)
+        try:
+            mail.send(config, [message])
+        except (smtplib.SMTPException, OSError) as error:
+            settle(sent=False)
+            tally.failed += 1
+            click.echo(f"Could not mail the reminder for sign-up {sign_up_id}: {error}", err=True)
+        else:
+            settle(sent=True)
+            tally.sent += 1
+    return tally
+
+
+def _report_short_shifts(config, now):
+    tally = Tally()
+    emails = db.session.scalars(select(Coordinator.email).where(Coordinator.password_hash.is_not(None))).all()
+    due = [shift.id for shift in reminders.short_shifts_due(db.session, now)] if emails else []
+    db.session.commit()
+    # Claimed in one transaction, soonest first: a run started at the same moment waits for
+    # this one's commit and then finds them taken, so each coordinator gets one mail, not two halves.
+    claimed = commit_write(db.session, lambda: [
+        shift_id for shift_id in due if reminders.claim(db.session, reminders.COORDINATORS, shift_id, now)])
+    tally.elsewhere += len(due) - len(claimed)
+    if not claimed:
+        return tally
+    shifts = db.session.scalars(select(Shift).where(Shift.id.in_(claimed)).order_by(Shift.starts_at)).all()
+    messages = [short_shifts_mail(config, email, shifts) for email in emails]
+    try:
+        mail.send(config, messages)
+    except (smtplib.SMTPException, OSError) as error:
+        for shift_id in claimed:
+            _settle(reminders.COORDINATORS, shift_id, 0, sent=False)
+        tally.failed += len(messages)
+        click.echo(f"Could not mail the coordinators about {len(claimed)} short shifts: {error}", err=True)
+    else:
+        for shift_id in claimed:
+            _settle(reminders.COORDINATORS, shift_id, 0, sent=True)
+        tally.sent, tally.shifts = len(messages), len(claimed)
+    return tally
+
+
+def _claim(kind, shift_id, now, sign_up_id=0):
+    """Claim one reminder and commit at once, so a run started at the same moment sees it."""
+    return commit_write(db.session, lambda: reminders.claim(db.session, kind, shift_id, now, sign_up_id=sign_up_id))
+
+
+def _settle(kind, shift_id, sign_up_id, sent):
+    """A claimed reminder is marked sent, or given up so that the next run tries again."""
+    if sent:
+        commit_write(db.session, lambda: reminders.mark_sent(db.session, kind, shift_id, utcnow(), sign_up_id))
+    else:
+        commit_write(db.session, lambda: reminders.give_up(db.session, kind, shift_id, sign_up_id))
+
+
+WHAT_TO_DO = {
+    "cleaning": _l("Wipe the shelves, check the door seal and the floor, and take out anything past its "
+                   "best-before date. Scan the cleaning label on the fridge: it opens the checklist, where "
+                   "you also enter the thermometer reading."),
+    "temperature": _l("Read the thermometer inside and enter the reading: scan the cleaning label on the "
+                      "fridge to open the checklist."),
+    "restock": _l("Bring what the site needs most (its page lists it) and log what you put in by scanning "
+                  "the label on the door."),
+}
+
+
+def volunteer_reminder(config, place, now):
+    """The mail a volunteer gets a day ahead: when, where, what to do, the private link, the .ics."""
+    shift, site, base = place.shift, place.shift.site, config["BASE_URL"]
+    manage_url = f"{base}/sign-ups/{signups.manage_token(current_app.secret_key, place.idempotency_key)}"
+    language = place.language if place.language in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(language):
+        where = "\n" + _("Where: %(address)s", address=site.address) if site.address else ""
+        body = _(
+            "Hello %(name)s,\n\nThank you for signing up. A reminder of your shift:\n\n"
+            "%(kind)s at %(site)s\nWhen: %(when)s%(where)s\n\n%(what)s\n\n"
+            "The site's page: %(page)s\n\n"
+            "Can't come after all? Please give your place back so someone else can take it:\n%(manage)s\n\n"
+            "The shift is attached as a calendar file.\n",
+            name=place.first_name, kind=shift.kind_label, site=site.name, when=_when(shift), where=where,
+            what=WHAT_TO_DO[shift.kind], page=f"{base}/sites/{site.slug}", manage=manage_url,
+        )
+        subject = _("Reminder: %(kind)s at %(site)s, %(when)s", kind=shift.kind_label, site=site.name,
+                    when=_when(shift))
+        calendar = calendars.sign_up_calendar(place, deployment_zone(), base, manage_url, now)
+    return mail.compose(config, place.email, subject, body, [("shift.ics", calendar, "text/calendar")])
+
+
+def short_shifts_mail(config, email, shifts):
+    """One coordinator's mail about the shifts starting soon with places still open."""
+    base = config["BASE_URL"]
+    hours = int(reminders.COORDINATORS_AHEAD.total_seconds() // 3600)
+    with force_locale(config["BABEL_DEFAULT_LOCALE"]):
+        lines = [
+            _("- %(when)s · %(kind)s at %(site)s: %(taken)d of %(capacity)d places taken\n"
+              "  Roster: %(roster)s\n  Sign-up page to share: %(page)s",
+              when=_when(shift), kind=shift.kind_label, site=shift.site.name, taken=shift.taken,
+              capacity=shift.capacity, roster=f"{base}/admin/shifts/{shift.id}", page=f"{base}/shifts/{shift.id}")
+            for shift in shifts
+        ]
+        subject = ngettext("%(num)d shift in the next %(hours)d hours still needs people",
+                           "%(num)d shifts in the next %(hours)d hours still need people", len(shifts), hours=hours)
+        body = _(
+            "These shifts start within %(hours)d hours and still have open places:\n\n%(shifts)s\n\n"
+            "Share a sign-up page with volunteers, or cancel a shift nobody can do from its roster.\n",
+            hours=hours, shifts="\n\n".join(lines),
+        )
+    return mail.compose(config, email, subject, body)
+
+
+def _when(shift):
+    return format_datetime(shift.starts_at, "EEE d MMM, HH:mm") + "–" + format_datetime(shift.ends_at, "HH:mm")
 
 
 def register(app):

@@ -1,5 +1,6 @@
 """The demo network for `flask pantry demo` and `make run`: three sites with three weeks of
-believable history, written through the ledger's own rules so the books balance."""
+believable history, written through the ledger's own rules so the books balance, and their
+volunteers' shifts, sign-ups and cleaning visits (pantry.demo_volunteers)."""
 import random
 from collections import Counter
 from dataclasses import dataclass
@@ -9,7 +10,7 @@ from itertools import count
 
 from sqlalchemy import func, select
 
-from pantry import demo_network as network
+from pantry import demo_network as network, demo_volunteers as volunteers
 from pantry.clock import deployment_zone, local_today
 from pantry.coordinators.models import Coordinator
 from pantry.sites.models import Site
@@ -37,8 +38,12 @@ def load(session, now, only_if_empty=False):
     for moment, _order, event in _timeline(hood, places, items, now):
         event(moment)
     labels = _print_labels(session, places, hood.popularity, now)
+    people = random.Random(network.SEED + 1)  # its own dice, so the ledger stays as it was
+    visits = volunteers.record_visits(session, places, people, now, hood.today, hood.zone)
+    shifts = volunteers.plan_shifts(session, places, now, hood.zone, opened.astimezone(hood.zone).date())
+    sign_ups = volunteers.sign_up_volunteers(session, people, now)
     created = _demo_coordinator(session, opened)
-    return _summary(places, items, hood.movements, labels, created)
+    return _summary(places, items, hood.movements, labels, created, (shifts, sign_ups, visits))
 
 
 @dataclass
@@ -258,14 +263,15 @@ STORY_EVENTS = {
 
 
 def _print_labels(session, places, popularity, now):
-    """A door label for each site and item labels for its most popular items."""
+    """A door label and a cleaning label for each site, and item labels for its most popular items."""
     labels = 0
     for place in places:
         issue_tag(session, place.site, "site", now)
+        issue_tag(session, place.site, "care", now)
         popular = sorted(place.kept, key=lambda pair: -popularity[pair[0].id])
         for item, _target in popular[: network.ITEM_LABELS_PER_SITE]:
             issue_tag(session, place.site, "item", now, item=item)
-        labels += 1 + min(len(popular), network.ITEM_LABELS_PER_SITE)
+        labels += 2 + min(len(popular), network.ITEM_LABELS_PER_SITE)
     return labels
 
 
@@ -280,11 +286,13 @@ def _demo_coordinator(session, opened):
     return True
 
 
-def _summary(places, items, movements, labels, created):
+def _summary(places, items, movements, labels, created, rota):
     """What the command prints: what was loaded and how to sign in."""
+    shifts, sign_ups, visits = rota
     loaded = (
         f"Loaded the demo network: {len(places)} sites, {len(items)} items, "
-        f"{movements} movements over {network.DAYS} days, {labels} labels."
+        f"{movements} movements over {network.DAYS} days, {labels} labels, "
+        f"{shifts} shifts ahead with {sign_ups} sign-ups, {visits} care records."
     )
     if created:
         return f"{loaded}\nSign in at {SIGN_IN_PATH} as {DEMO_EMAIL} with the password {DEMO_PASSWORD}."

@@ -158,3 +158,41 @@ STORY = [
 
 # How many popular items per site get a printed label of their own.
 ITEM_LABELS_PER_SITE = 4
+
+# Weekly shift patterns: (site, kind, weekdays as a bitmask with bit 0 = Monday, start, end, places).
+MON, TUE, WED, THU, FRI, SAT, SUN = (1 << day for day in range(7))
+DAILY = MON | TUE | WED | THU | FRI | SAT | SUN
+PATTERNS = [
+    ("fulton-corner-fridge", "cleaning", DAILY, "08:00", "08:30", 2),
+    ("fulton-corner-fridge", "temperature", DAILY, "19:00", "19:15", 1),
+    ("fulton-corner-fridge", "restock", SAT, "10:00", "11:00", 3),
+    ("grand-ave-library-pantry", "cleaning", MON | WED | FRI, "10:00", "10:30", 1),
+    ("grand-ave-library-pantry", "restock", TUE, "17:00", "18:00", 2),
+    ("st-brigids-hall-freezer", "cleaning", MON | WED | FRI, "09:00", "09:30", 2),
+    ("st-brigids-hall-freezer", "temperature", TUE | THU | SAT, "12:00", "12:15", 1),
+    ("st-brigids-hall-freezer", "restock", THU, "16:00", "17:00", 3),
+]
+
+# The volunteers who sign up: (name, email, phone, first name shown publicly, language).
+VOLUNTEERS = [
+    ("Ana Ruiz", "ana.ruiz@example.org", None, True, "es"),
+    ("Bo Chen", None, "555-0142", False, "en"),
+    ("Carmen Díaz", None, None, True, "es"),
+    ("Dev Patel", "dev.patel@example.org", "555-0178", True, "en"),
+    ("Eli Brooks", None, None, True, "en"),
+    ("Fatima Noor", "fatima@example.org", None, False, "en"),
+    ("Gus Olsen", None, "555-0115", True, "en"),
+    ("Hana Kim", None, None, False, "en"),
+    ("Ike Mensah", "ike.mensah@example.org", None, True, "en"),
+    ("Jo Silva", None, None, True, "es"),
+    ("Kai Walker", None, "555-0163", False, "en"),
+    ("Lucía Romero", "lucia.romero@example.org", None, True, "es"),
+]
+SIGN_UP_DAYS = 10  # volunteers have signed up for shifts this many days ahead
+SIGN_UP_CHANCE = ((3, 0.8), (7, 0.5), (SIGN_UP_DAYS, 0.25))  # (days ahead, chance per place)
+
+# Thermometer readings, in °C, by kind of site: (usual, spread). Every evening someone checks.
+USUAL_READINGS = {"fridge": (3.4, 0.7), "freezer": (-18.0, 1.0)}
+READING_HOUR = 19
+# The fridge that is too warm right now: its latest reading, and how many minutes ago it was taken.
+WARM = ("fulton-corner-fridge", 7.6, 90, "Door was left ajar overnight. Closed it; will check again tonight.")

@@ -6,11 +6,14 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import func, select
 
-from pantry import demo
+from pantry import demo, demo_network
+from pantry.care.models import CareRecord, Reading
+from pantry.care.rules import care_states
 from pantry.clock import local_today
 from pantry.coordinators.models import Coordinator
 from pantry.database import writer
 from pantry.extensions import db
+from pantry.shifts.models import Shift, ShiftPattern, SignUp
 from pantry.sites.models import Site
 from pantry.stock import shelves
 from pantry.stock.models import KINDS, Batch, Item, Movement
@@ -59,7 +62,7 @@ def test_every_site_has_something_to_show_and_flag(client, session, loaded):
         assert page.status_code == 200
         assert str(escape(site.name)) in page.text
         purposes = [tag.purpose for tag in live_tags(session, site)]
-        assert purposes.count("site") == 1 and purposes.count("item") >= 3
+        assert purposes.count("site") == 1 and purposes.count("item") >= 3 and purposes.count("care") == 1
         assert shelves.needs(session, site.id), f"{site.name} needs nothing"
         assert 30 <= shelves.summaries(session, [site.id])[site.id].fullness < 100
     assert "Count looks off" in client.get("/sites/grand-ave-library-pantry").text
@@ -70,9 +73,45 @@ def test_every_site_has_something_to_show_and_flag(client, session, loaded):
     assert session.scalar(live.where(soon)) >= 2
 
 
+def test_shifts_ahead_with_some_people_signed_up(session, loaded):
+    assert how_many(session, ShiftPattern) == len(demo_network.PATTERNS)
+    shifts = session.scalars(select(Shift).order_by(Shift.starts_at)).all()
+    assert len(shifts) > 100 and shifts[0].starts_at > NOW
+    assert shifts[-1].day <= local_today(NOW) + timedelta(weeks=8)
+    assert {shift.kind for shift in shifts} == {"cleaning", "temperature", "restock"}
+    assert f"{len(shifts)} shifts ahead" in loaded
+    places = session.scalars(select(SignUp)).all()
+    assert 15 <= len(places) == sum(shift.taken for shift in shifts)
+    assert any(place.show_name for place in places) and not all(place.show_name for place in places)
+    emails = {place.email for place in places if place.email}
+    assert emails and all(email.endswith("@example.org") for email in emails)
+    assert any(shift.taken == shift.capacity for shift in shifts)
+    assert any(0 < shift.taken < shift.capacity for shift in shifts)
+    soon = [shift for shift in shifts if shift.starts_at < NOW + timedelta(days=2)]
+    assert any(shift.open_places for shift in soon), "no short shift for the coordinators' reminder"
+
+
+def test_weeks_of_care_with_one_fridge_too_warm_now(app, session, loaded):
+    sites = session.scalars(select(Site).order_by(Site.slug)).all()
+    records = session.scalars(select(CareRecord).order_by(CareRecord.created_at)).all()
+    assert f"{len(records)} care records" in loaded
+    assert NOW - records[0].created_at >= timedelta(days=14) and records[-1].created_at <= NOW
+    readings = session.scalars(select(Reading)).all()
+    assert len(readings) >= 40
+    assert sum(reading.in_range for reading in readings) == len(readings) - 1
+    states = care_states(session, sites, NOW, timedelta(hours=app.config["CLEANING_OVERDUE_HOURS"]))
+    warm = [site.slug for site in sites if states[site.id].too_warm]
+    assert warm == ["fulton-corner-fridge"]
+    [fulton] = [site for site in sites if site.slug == "fulton-corner-fridge"]
+    assert 7 <= states[fulton.id].last_reading.celsius <= 8
+    assert states[fulton.id].last_reading.taken_at == max(reading.taken_at for reading in readings)
+    assert {site.slug for site in sites if states[site.id].cleaning_overdue} == {"grand-ave-library-pantry"}
+
+
 def test_the_same_now_gives_the_same_demo_next_to_a_network(session, make_site, make_item):
     load(session)
     first = ledger_lines(session)
+    volunteers = rota_lines(session)
     for table in reversed(db.metadata.sorted_tables):
         session.execute(table.delete())
     session.commit()
@@ -82,6 +121,7 @@ def test_the_same_now_gives_the_same_demo_next_to_a_network(session, make_site, 
     make_item("yogurt", "dairy", "pot")
     load(session)
     assert ledger_lines(session) == first
+    assert rota_lines(session) == volunteers
     assert how_many(session, Site) == 4
     assert session.scalar(select(func.count()).where(func.lower(Item.name) == "canned beans")) == 1
     assert session.get(Item, beans.id).unit == "tin"
@@ -100,6 +140,21 @@ def ledger_lines(session):
     return [tuple(row) for row in session.execute(query)]
 
 
+def rota_lines(session):
+    """The demo's shifts, sign-ups, care records and readings, without database ids."""
+    shifts = session.execute(
+        select(Site.slug, Shift.kind, Shift.starts_at, Shift.capacity, Shift.taken)
+        .join(Site, Shift.site_id == Site.id).order_by(Shift.starts_at, Site.slug, Shift.kind)).all()
+    places = session.execute(
+        select(SignUp.idempotency_key, SignUp.name, SignUp.email, Shift.starts_at, Shift.kind, SignUp.created_at)
+        .join(Shift, SignUp.shift_id == Shift.id).order_by(SignUp.idempotency_key)).all()
+    care = session.execute(
+        select(CareRecord.idempotency_key, Site.slug, CareRecord.created_at, CareRecord.checklist, Reading.celsius)
+        .join(Site, CareRecord.site_id == Site.id).outerjoin(Reading, Reading.care_record_id == CareRecord.id)
+        .order_by(CareRecord.idempotency_key)).all()
+    return [tuple(row) for row in (*shifts, *places, *care)]
+
+
 def test_the_command_loads_once(runner, session):
     result = runner.invoke(args=["pantry", "demo"])
     assert result.exit_code == 0, result.output
@@ -114,7 +169,7 @@ def test_the_command_loads_once(runner, session):
     assert "already loaded" in plain.output
     assert how_many(session, Movement) == movements
     assert how_many(session, Site) == 3
-    assert how_many(session, Tag) == 15
+    assert how_many(session, Tag) == 18
 
 
 def test_if_empty_leaves_a_real_network_alone(session, make_site):

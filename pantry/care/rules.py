@@ -4,20 +4,24 @@ The reading is kept whatever it says; whether it is in range depends on the kind
 (a fridge above 5 °C or a freezer above -15 °C is too warm; the limits are settings)."""
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from pantry.care.models import CareRecord, Reading
 from pantry.refusals import Refusal
 from pantry.shifts.models import Shift
+from pantry.sites.models import Site
 from pantry.stock import ledger
 from pantry.stock.errors import UnknownBatch
 from pantry.stock.models import Batch
 
 CELSIUS_LIMITS = (-40.0, 40.0)
+TYPED_LIMITS = {"C": (Decimal(-40), Decimal(40)), "F": (Decimal(-40), Decimal(104))}
 SHIFT_WINDOW = timedelta(hours=3)  # a visit this close to a shift counts for it
+NOTE_LENGTH = 500
 
 
 class BadReading(Refusal):
@@ -37,19 +41,41 @@ class UnknownChecklistItem(Refusal):
     message = _l("That is not on this checklist.")
 
 
+class NoteTooLong(Refusal):
+    code = "note_too_long"
+    status = 422
+    message = _l("Keep the note under 500 characters.")
+
+
+class CareConflict(Refusal):
+    code = "idempotency_conflict"
+    status = 422
+    message = _l("This checklist was already sent with different details. Reload the page and try again.")
+
+
 def parse_reading(typed, unit):
-    """A typed reading ("4", "3,5", "39.2") in `unit` ("C" or "F"), as degrees Celsius."""
+    """A typed reading ("4", "3,5", "39.2") in `unit` ("C" or "F"), as degrees Celsius.
+
+    The reading is kept to a tenth of a degree in the unit it was typed in, and in Celsius
+    to a hundredth, so 40 °F is shown again as 40 °F, not 39.9 °F."""
     try:
         value = Decimal(str(typed).strip().replace(",", "."))
     except InvalidOperation:
         raise BadReading() from None
     if not value.is_finite():
         raise BadReading()
-    celsius = float(value) if unit == "C" else (float(value) - 32) * 5 / 9
-    celsius = round(celsius, 1)
-    if not CELSIUS_LIMITS[0] <= celsius <= CELSIUS_LIMITS[1]:
+    lowest, highest = TYPED_LIMITS[unit]
+    if not lowest <= value <= highest:
         raise ReadingOutOfRange()
-    return celsius
+    value = value.quantize(Decimal("0.1"), ROUND_HALF_UP)
+    celsius = value if unit == "C" else (value - 32) * 5 / 9
+    return float(celsius.quantize(Decimal("0.01"), ROUND_HALF_UP))
+
+
+def to_unit(celsius, unit):
+    """Degrees Celsius in the deployment's unit, to a tenth of a degree."""
+    value = celsius if unit == "C" else celsius * 9 / 5 + 32
+    return float(Decimal(repr(value)).quantize(Decimal("0.1"), ROUND_HALF_UP)) + 0.0  # never "-0"
 
 
 def in_range(site, celsius, limits):
@@ -57,18 +83,29 @@ def in_range(site, celsius, limits):
     return limit is None or celsius <= limit
 
 
+def takes_readings(site, limits):
+    """Fridges and freezers have a limit and a thermometer; a pantry shelf has neither."""
+    return site.kind in limits
+
+
 def record_care(session, site, ticked, celsius, note, key, now, *, checklist, limits):
     """Make the care record of a visit, link it to the shift it belongs to (and mark that
-    shift done), and keep the reading. The same key again returns the first record."""
+    shift done), and keep the reading. The same key again returns the first record; the
+    same key with other details is refused (CareConflict)."""
     earlier = session.scalar(select(CareRecord).where(CareRecord.idempotency_key == key))
     if earlier is not None:
+        if _payload(earlier) != (site.id, sorted(set(ticked)), note, celsius):
+            raise CareConflict()
         return earlier
-    unknown = set(ticked) - set(checklist)
-    if unknown:
+    if set(ticked) - set(checklist):
         raise UnknownChecklistItem()
+    if len(note) > NOTE_LENGTH:
+        raise NoteTooLong()
+    if celsius is not None and not CELSIUS_LIMITS[0] <= celsius <= CELSIUS_LIMITS[1]:
+        raise ReadingOutOfRange()
     shift = current_shift(session, site, now)
     record = CareRecord(
-        site_id=site.id, shift=shift, checklist=sorted(ticked), note=note,
+        site_id=site.id, shift=shift, checklist=sorted(set(ticked)), note=note,
         idempotency_key=key, created_at=now,
     )
     session.add(record)
@@ -79,6 +116,11 @@ def record_care(session, site, ticked, celsius, note, key, now, *, checklist, li
         shift.done_at = now
     session.flush()
     return record
+
+
+def _payload(record):
+    celsius = record.reading.celsius if record.reading is not None else None
+    return (record.site_id, list(record.checklist), record.note, celsius)
 
 
 def discard_batch(session, site, batch_id, quantity, key, now):
@@ -92,10 +134,12 @@ def discard_batch(session, site, batch_id, quantity, key, now):
 
 
 def past_date_batches(session, site, today):
+    """The batches at the site whose best-before date is before `today`, the oldest first."""
     query = (
         select(Batch)
         .where(Batch.site_id == site.id, Batch.quantity > 0, Batch.best_before < today)
-        .order_by(Batch.best_before)
+        .order_by(Batch.best_before, Batch.id)
+        .options(joinedload(Batch.item))
     )
     return session.scalars(query).all()
 
@@ -125,23 +169,44 @@ class CareState:
         return self.last_reading is not None and not self.last_reading.in_range
 
 
-def care_states(session, sites, now, overdue_after):
-    """For each site: its last care record, its last reading, and whether cleaning is overdue."""
-    ids = [site.id for site in sites]
-    last_care = dict(session.execute(
-        select(CareRecord.site_id, func.max(CareRecord.created_at))
-        .where(CareRecord.site_id.in_(ids)).group_by(CareRecord.site_id)
-    ).all())
-    latest = (
-        select(Reading.site_id, func.max(Reading.id).label("id"))
-        .where(Reading.site_id.in_(ids)).group_by(Reading.site_id).subquery()
+def latest_reading_id(site_id):
+    """The id of a site's latest reading, as a subquery (`site_id` may be a column to correlate).
+    Read backwards along the (site_id, taken_at) index: one step however long the history."""
+    return (
+        select(Reading.id).where(Reading.site_id == site_id)
+        .order_by(Reading.taken_at.desc(), Reading.id.desc()).limit(1).scalar_subquery()
     )
-    readings = {reading.site_id: reading for reading in session.scalars(
-        select(Reading).join(latest, Reading.id == latest.c.id))}
+
+
+def latest_care_id(site_id):
+    """The id of a site's latest care record, along the (site_id, created_at) index."""
+    return (
+        select(CareRecord.id).where(CareRecord.site_id == site_id)
+        .order_by(CareRecord.created_at.desc(), CareRecord.id.desc()).limit(1).scalar_subquery()
+    )
+
+
+def care_states(session, sites, now, overdue_after):
+    """For each site: its last care record, its last reading, and whether cleaning is overdue
+    (no care record for longer than `overdue_after`; a new site counts from when it was added).
+    Two queries however many sites, each site's latest rows found along its index."""
+    ids = [site.id for site in sites]
+    if not ids:
+        return {}
+    last_care = (
+        select(CareRecord.created_at).where(CareRecord.site_id == Site.id)
+        .order_by(CareRecord.created_at.desc()).limit(1).scalar_subquery()
+    )
+    rows = session.execute(select(Site.id, last_care, latest_reading_id(Site.id)).where(Site.id.in_(ids))).all()
+    reading_ids = [reading_id for _, _, reading_id in rows if reading_id is not None]
+    readings = {}
+    if reading_ids:
+        latest = session.scalars(select(Reading).where(Reading.id.in_(reading_ids)))
+        readings = {reading.id: reading for reading in latest}
+    by_site = {site_id: (cared, readings.get(reading_id)) for site_id, cared, reading_id in rows}
     states = {}
     for site in sites:
-        cared = last_care.get(site.id)
-        states[site.id] = CareState(cared, readings.get(site.id),
-                                    cared is None or now - cared > overdue_after)
+        cared, reading = by_site.get(site.id, (None, None))
+        since = cared or site.created_at
+        states[site.id] = CareState(cared, reading, now - since > overdue_after)
     return states
-

@@ -1,6 +1,124 @@
 """The cleaning checklist at the fridge, opened by the site's cleaning label."""
-from flask import Blueprint
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import format_decimal, gettext as _
+from sqlalchemy import select
 
-from pantry.care import models  # noqa: F401  (replace with the imports the views use)
+from pantry.care import rules
+from pantry.care.forms import ChecklistForm, DiscardForm
+from pantry.care.models import CareRecord, Reading
+from pantry.clock import local_today
+from pantry.database import commit_write, utcnow
+from pantry.extensions import db
+from pantry.signals import too_warm
+from pantry.tags.forms import CodeForm
+from pantry.tags.rules import RevokedTag, UnknownTag, find_tag
 
 bp = Blueprint("care", __name__, template_folder="templates")
+
+
+@bp.app_template_filter("temperature")
+def temperature(value):
+    """A reading (or degrees Celsius) in the deployment's unit: "4 °C", "39.2 °F"."""
+    celsius = value.celsius if isinstance(value, Reading) else value
+    if celsius is None:
+        return ""
+    unit = current_app.config["TEMPERATURE_UNIT"]
+    return f"{format_decimal(rules.to_unit(celsius, unit), format='0.#')} °{unit}"
+
+
+@bp.app_template_global()
+def temperature_limit(site):
+    """The warmest a site may be, in degrees Celsius, or None when it has no limit."""
+    return current_app.config["TEMPERATURE_LIMITS"].get(site.kind)
+
+
+@bp.get("/care/<code>")
+def checklist(code):
+    tag = _care_tag(code)
+    return _checklist_page(tag, ChecklistForm(formdata=None))
+
+
+@bp.post("/care/<code>")
+def record(code):
+    tag = _care_tag(code)
+    form = ChecklistForm(takes_readings=_takes_readings(tag.site))
+    if not form.validate():
+        return _checklist_page(tag, form, status=422)
+    site, config, now = tag.site, current_app.config, utcnow()
+    care = commit_write(db.session, lambda: rules.record_care(
+        db.session, site, form.ticked.data or [], form.celsius, form.note.data or "", form.key.data, now,
+        checklist=list(config["CARE_CHECKLIST"]), limits=config["TEMPERATURE_LIMITS"],
+    ))
+    reading = care.reading
+    # Only the request that made the record announces it: a replayed form finds it made earlier.
+    if reading is not None and not reading.in_range and care.created_at == now:
+        too_warm.send(current_app._get_current_object(), reading=reading)
+    return redirect(url_for("care.thanks", code=tag.code, key=care.idempotency_key), 303)
+
+
+@bp.get("/care/<code>/done/<key>")
+def thanks(code, key):
+    """What was recorded. The key is the form's own random key, so only its sender knows the address."""
+    tag = _care_tag(code)
+    care = db.session.scalar(
+        select(CareRecord).where(CareRecord.idempotency_key == key, CareRecord.site_id == tag.site_id)
+    )
+    if care is None:
+        abort(404)
+    labels = current_app.config["CARE_CHECKLIST"]
+    page = render_template(
+        "care/thanks.html", tag=tag, site=tag.site, care=care, reading=care.reading,
+        ticked=[labels[name] for name in care.checklist if name in labels],
+        not_ticked=[label for name, label in labels.items() if name not in care.checklist],
+    )
+    return page, 200, {"Cache-Control": "private, no-store"}
+
+
+@bp.post("/care/<code>/discard")
+def discard(code):
+    """One tap: a batch past its date is out of the fridge."""
+    tag = _care_tag(code)
+    form = DiscardForm()
+    if not form.validate():
+        return _checklist_page(tag, ChecklistForm(formdata=None), status=422, discard_form=form)
+    site, now = tag.site, utcnow()
+    movement = commit_write(db.session, lambda: rules.discard_batch(
+        db.session, site, form.batch.data, form.quantity.data, form.key.data, now,
+    ))
+    flash(_("Removed: %(count)d %(item)s. Thank you.", count=movement.quantity, item=movement.item.name), "logged")
+    return redirect(url_for("care.checklist", code=tag.code), 303)
+
+
+@bp.errorhandler(UnknownTag)
+@bp.errorhandler(RevokedTag)
+def unknown_tag(error):
+    db.session.rollback()
+    page = render_template(
+        "tags/unknown.html", form=CodeForm(formdata=None), message=error.message,
+        revoked=isinstance(error, RevokedTag),
+    )
+    return page, error.status
+
+
+def _care_tag(code):
+    """The live cleaning label with this code; any other label is not a checklist."""
+    tag = find_tag(db.session, code)
+    if tag.purpose != "care":
+        raise UnknownTag()
+    return tag
+
+
+def _takes_readings(site):
+    return rules.takes_readings(site, current_app.config["TEMPERATURE_LIMITS"])
+
+
+def _checklist_page(tag, form, status=200, discard_form=None):
+    site = tag.site
+    page = render_template(
+        "care/checklist.html", tag=tag, site=site, form=form, discard_form=discard_form,
+        takes_readings=_takes_readings(site),
+        past_date=rules.past_date_batches(db.session, site, local_today()),
+        checklist=current_app.config["CARE_CHECKLIST"],
+    )
+    # Keys are made per page: a page from the back button must not resend an old one.
+    return page, status, {"Cache-Control": "no-store"}

@@ -1,5 +1,6 @@
 """What a coordinator sends: sign-in, passwords, invitations, sites, items, targets, tags, filters,
-corrections and counts. The limits mirror the rules', so most mistakes are caught here first."""
+corrections, counts, shift patterns and shifts. The limits mirror the rules', so most mistakes
+are caught here first."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -10,12 +11,16 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
+    TimeField,
 )
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from pantry.coordinators import invitations
+from pantry.shifts.models import SHIFT_KINDS, WEEKDAYS
 from pantry.sites import rules as site_rules
 from pantry.sites.models import SITE_KINDS, SITE_STATES
 from pantry.sites.rules import UNUSUAL_CHARACTERS, has_control_characters
@@ -24,6 +29,8 @@ from pantry.stock.models import CATEGORIES, KINDS, MOVEMENT_LABELS
 from pantry.tags.forms import KeyedForm
 
 COUNT_MAX = 9999
+PLACES_MAX = 50
+TIME_FORMATS = ["%H:%M", "%H:%M:%S"]  # what browsers send from <input type="time">
 FIRST_YEAR, LAST_YEAR = 2000, 2999
 
 
@@ -119,7 +126,11 @@ def targets_form(items, targets):
 class TagForm(FlaskForm):
     purpose = RadioField(
         _l("What the label opens"),
-        choices=[SelectChoice("site", _l("This site: every item")), SelectChoice("item", _l("One item"))],
+        choices=[
+            SelectChoice("site", _l("This site: every item")),
+            SelectChoice("item", _l("One item")),
+            SelectChoice("care", _l("The cleaning checklist, for volunteers")),
+        ],
         default="site",
         validators=[InputRequired(message=_l("Choose what the label opens."))],
     )
@@ -170,3 +181,79 @@ class CountForm(KeyedForm):
             NumberRange(min=0, max=COUNT_MAX, message=_l("Enter a whole number from 0 to 9999.")),
         ],
     )
+
+
+class ShiftTimesForm(FlaskForm):
+    """What every shift has: what it is for, when it starts and ends, how many places."""
+
+    kind = SelectField(_l("What the shift is for"), choices=_choices(SHIFT_KINDS), validators=[InputRequired()])
+    starts_at = TimeField(_l("Starts at"), format=TIME_FORMATS,
+                          validators=[InputRequired(message=_l("Enter the time it starts."))])
+    ends_at = TimeField(_l("Ends at"), format=TIME_FORMATS,
+                        validators=[InputRequired(message=_l("Enter the time it ends."))])
+    capacity = IntegerField(
+        _l("Places"),
+        validators=[
+            InputRequired(message=_l("Say how many people the shift needs, as a whole number.")),
+            NumberRange(min=1, max=PLACES_MAX, message=_l("Enter a whole number from %(min)d to %(max)d.")),
+        ],
+    )
+
+    def validate_ends_at(self, field):
+        if field.data is not None and self.starts_at.data is not None and field.data <= self.starts_at.data:
+            raise ValidationError(_l("The shift must end after it starts."))
+
+
+class PatternForm(ShiftTimesForm):
+    weekdays = SelectMultipleField(
+        _l("Days of the week"), coerce=int,
+        choices=[SelectChoice(str(bit), label) for bit, label in enumerate(WEEKDAYS)],
+        widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
+    )
+    first_day = DateField(_l("First day"), validators=[InputRequired(message=_l("Choose the first day."))])
+    last_day = DateField(_l("Last day (optional)"), validators=[Optional()])
+
+    def validate_weekdays(self, field):
+        if not field.data:
+            raise ValidationError(_l("Choose at least one day of the week."))
+
+    def validate_first_day(self, field):
+        _check_year(field.data)
+
+    def validate_last_day(self, field):
+        _check_year(field.data)
+        if field.data and self.first_day.data and field.data < self.first_day.data:
+            raise ValidationError(_l("The pattern cannot end before it starts."))
+
+    def pattern_fields(self):
+        """The fields as planning.save_pattern takes them: the days as a bitmask, bit 0 = Monday."""
+        return {
+            "kind": self.kind.data, "weekdays": sum(1 << bit for bit in set(self.weekdays.data)),
+            "starts_at": self.starts_at.data, "ends_at": self.ends_at.data, "capacity": self.capacity.data,
+            "first_day": self.first_day.data, "last_day": self.last_day.data,
+        }
+
+
+class OneOffShiftForm(ShiftTimesForm):
+    day = DateField(_l("Day"), validators=[InputRequired(message=_l("Choose the day."))])
+
+    def validate_day(self, field):
+        _check_year(field.data)
+
+
+class EndPatternForm(FlaskForm):
+    last_day = DateField(_l("Last day with shifts"), validators=[InputRequired(message=_l("Choose the last day."))])
+
+    def validate_last_day(self, field):
+        _check_year(field.data)
+
+
+class WeekForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET form: it only chooses what is shown
+
+    start = DateField(_l("From"), validators=[Optional()])
+    site = SelectField(_l("Site"), default="")
+
+    def validate_start(self, field):
+        _check_year(field.data)

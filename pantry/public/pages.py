@@ -1,9 +1,9 @@
 """Rendered public pages, kept per process and served again while nothing they show has moved.
 
-A page is kept with a version (for a site's page: its latest movement) and reused while the
-version is the same and it is younger than PAGE_CACHE_SECONDS. So a take shows at once on
-every worker, and what the version does not see (a target, a site's hours, "3 minutes ago")
-is at most that many seconds old."""
+A page is kept with a version (for a site's page: its latest movement, reading and care
+record) and reused while the version is the same and it is younger than PAGE_CACHE_SECONDS.
+So a take or a thermometer reading shows at once on every worker, and what the version does
+not see (a target, a site's hours, a sign-up, "3 minutes ago") is at most that many seconds old."""
 import time
 
 from flask import current_app, request, session

@@ -1,7 +1,9 @@
 """Finding shifts: what is coming up at a site, the next one, and those that still need people."""
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
-from pantry.shifts.models import Shift
+from pantry.shifts.models import Shift, SignUp
+
+LONGEST_SHOWN_NAME = 30
 
 
 def upcoming(session, now, until, site_ids=None):
@@ -31,3 +33,52 @@ def next_shift(session, site_id, now):
         .limit(1)
     )
     return session.scalars(query).first()
+
+
+def feed(session, site_id, now, cancelled_since):
+    """A site's calendar feed: every shift not yet over, and the shifts cancelled since
+    `cancelled_since`, so that subscribed calendars see the cancellation."""
+    query = (
+        select(Shift)
+        .where(
+            Shift.site_id == site_id,
+            or_(
+                and_(Shift.cancelled_at.is_(None), Shift.ends_at > now),
+                Shift.cancelled_at >= cancelled_since,
+            ),
+        )
+        .order_by(Shift.starts_at, Shift.id)
+    )
+    return session.scalars(query).all()
+
+
+def shown_names(session, shift_ids):
+    """The first names volunteers chose to show, per shift id, in sign-up order.
+
+    Only a first name, and never one that looks like an address or a number: a
+    volunteer who typed an email or a phone into the name field does not see it published."""
+    names = {shift_id: [] for shift_id in shift_ids}
+    if not names:
+        return names
+    query = (
+        select(SignUp.shift_id, SignUp.name)
+        .where(SignUp.shift_id.in_(names), SignUp.cancelled_at.is_(None), SignUp.show_name.is_(True))
+        .order_by(SignUp.id)
+    )
+    for shift_id, name in session.execute(query):
+        first = public_first_name(name)
+        if first:
+            names[shift_id].append(first)
+    return names
+
+
+def public_first_name(name):
+    words = name.split()
+    if not words:
+        return ""
+    first = words[0]
+    if "@" in first or any(character.isdigit() for character in first):
+        return ""
+    if len(first) > LONGEST_SHOWN_NAME:
+        return first[: LONGEST_SHOWN_NAME - 1] + "…"
+    return first

@@ -111,7 +111,9 @@ def add_shift(session, site, kind, day, starts_at, ends_at, capacity, now, zone)
 
 
 def cancel_shift(session, shift, now):
-    """Cancel a shift; returns the sign-ups whose people should be told."""
+    """Cancel a shift that has not started; returns the sign-ups whose people should be told."""
+    if shift.cancelled_at is None and shift.starts_at <= now:
+        raise ShiftInThePast(_l("This shift has already started, so it can no longer be cancelled."))
     if shift.cancelled_at is None:
         shift.cancelled_at = now
         shift.sequence += 1

@@ -24,6 +24,10 @@ from pantry.shifts.errors import (
 )
 from pantry.shifts.models import Shift, SignUp
 
+# Advisory lock spaces (PostgreSQL's two-key form, apart from any single-key lock).
+SIGN_UP_KEYS = 1
+EMAILS = 2
+
 
 def manage_token(secret, key):
     """The private link's token for the sign-up made with idempotency `key`: derived, so a
@@ -35,9 +39,17 @@ def hash_token(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def sign_up(session, shift_id, name, email, phone, show_name, key, token, now, cutoff=timedelta(0)):
-    """Take one place on the shift. `cutoff` is how long before the start sign-ups close."""
+def manage_url(base_url, token):
+    """The private link that shows and cancels a sign-up, as shown after signing up and mailed."""
+    return f"{base_url}/sign-ups/{token}"
+
+
+def sign_up(session, shift_id, name, email, phone, show_name, key, token, now, cutoff=timedelta(0), language=None):
+    """Take one place on the shift. `cutoff` is how long before the start sign-ups close;
+    `language` is the page's, for the mails that follow."""
     email = email.strip().lower() if email else None
+    # The same form sent twice at once (a double tap) waits for its twin, then replays it.
+    _serialise(session, SIGN_UP_KEYS, key)
     earlier = session.scalar(select(SignUp).where(SignUp.idempotency_key == key))
     if earlier is not None:
         if (earlier.shift_id, earlier.name, earlier.email) != (shift_id, name, email):
@@ -66,6 +78,8 @@ def sign_up(session, shift_id, name, email, phone, show_name, key, token, now, c
         shift_id=shift.id, name=name, email=email or None, phone=phone or None,
         show_name=show_name, token_hash=hash_token(token), idempotency_key=key, created_at=now,
     )
+    if language:
+        place.language = language
     session.add(place)
     session.flush()
     session.refresh(shift)
@@ -104,8 +118,7 @@ def _check_free(session, shift, email):
     """The same person (same email) never holds two places on one shift, nor on two
     shifts that overlap. On PostgreSQL an advisory lock per email serialises the check;
     SQLite's writers are serialised already."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:email))"), {"email": email})
+    _serialise(session, EMAILS, email)
     clashes = session.execute(
         select(Shift.id)
         .join(SignUp, SignUp.shift_id == Shift.id)
@@ -121,3 +134,11 @@ def _check_free(session, shift, email):
         raise AlreadySignedUp()
     if clashes:
         raise OverlappingShift()
+
+
+def _serialise(session, space, value):
+    """On PostgreSQL, hold a transaction lock on `value` until commit; SQLite's writers
+    are one at a time already (BEGIN IMMEDIATE)."""
+    if session.get_bind().dialect.name == "postgresql":
+        lock = text("SELECT pg_advisory_xact_lock(:space, hashtext(:value))")
+        session.execute(lock, {"space": space, "value": value})

@@ -54,7 +54,7 @@ def test_making_a_site_label_and_an_item_label(admin, session, fridge, make_item
     [({"purpose": "item", "item": ""}, "Choose the item this label is for."),
      ({"purpose": "item", "item": "999999"}, "Not a valid choice."),
      ({"purpose": "item", "item": "beans"}, "Invalid Choice: could not coerce."),
-     ({"purpose": "care"}, "Not a valid choice."),
+     ({"purpose": "party"}, "Not a valid choice."),
      ({"purpose": ""}, "Choose what the label opens.")],
 )
 def test_a_bad_label_request_is_refused(admin, session, fridge, make_item, data, message):

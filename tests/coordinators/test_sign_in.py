@@ -95,7 +95,8 @@ def test_signing_out_needs_the_csrf_token(admin):
 def test_every_admin_page_asks_an_anonymous_visitor_to_sign_in(app, client, make_site, make_item):
     make_site("Corner Fridge", slug="corner")
     make_item("Canned beans")
-    values = {"slug": "corner", "item_id": 1, "movement_id": 1, "code": "ABCDEFGH", "paper": "a4", "token": "t"}
+    values = {"slug": "corner", "item_id": 1, "movement_id": 1, "code": "ABCDEFGH", "paper": "a4", "token": "t",
+              "pattern_id": 1, "shift_id": 1}
     open_to_all = {"coordinators.sign_in", "coordinators.welcome"}
     token = csrf_token(client.get("/admin/sign-in").text)
     checked = 0

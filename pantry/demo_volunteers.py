@@ -1,0 +1,92 @@
+"""The demo's volunteers: weekly shift patterns and the shifts they make, sign-ups on the
+coming ones, and three weeks of cleaning visits and thermometer readings, with one fridge
+too warm right now. Played through the shifts' and care's own rules; the same for the same `now`."""
+from datetime import UTC, datetime, time, timedelta
+
+from flask import current_app
+
+from pantry import demo_network as network
+from pantry.care.rules import record_care
+from pantry.shifts import listing, planning, signups
+from pantry.shifts.models import ShiftPattern
+
+
+def record_visits(session, places, rng, now, today, zone):
+    """Cleaning visits on each site's cleaning days and an evening reading wherever there is a
+    thermometer; the warm fridge's latest reading is the one that is too warm. Returns how many."""
+    config = current_app.config
+    checklist, limits = config["CARE_CHECKLIST"], config["TEMPERATURE_LIMITS"]
+    warm_slug, warm_celsius, warm_minutes, warm_note = network.WARM
+    warm_at = now - timedelta(minutes=warm_minutes)
+    visits = []
+    for place in places:
+        site, rhythm = place.site, place.rhythm
+        usual, limit = network.USUAL_READINGS.get(site.kind), limits.get(site.kind)
+        latest = warm_at - timedelta(hours=3) if site.slug == warm_slug else now
+        for days_ago in range(network.DAYS, -1, -1):
+            day = today - timedelta(days=days_ago)
+            found = []
+            if days_ago in rhythm.cleaning_days_ago:
+                moment = _at(day, rhythm.hours[0], 45 + rng.randrange(15), zone)
+                found.append((moment, site, list(checklist), _reading(rng, usual, limit)))
+            if usual:
+                moment = _at(day, network.READING_HOUR, rng.randrange(30), zone)
+                found.append((moment, site, [], _reading(rng, usual, limit)))
+            visits.extend(visit for visit in found if visit[0] <= latest)
+    visits.sort(key=lambda visit: (visit[0], visit[1].id))
+    for number, (moment, site, ticked, celsius) in enumerate(visits, start=1):
+        record_care(session, site, ticked, celsius, "", f"demo-care-{number:04d}", moment,
+                    checklist=checklist, limits=limits)
+    warm = next(place.site for place in places if place.site.slug == warm_slug)
+    record_care(session, warm, list(checklist), warm_celsius, warm_note, f"demo-care-{len(visits) + 1:04d}",
+                warm_at, checklist=checklist, limits=limits)
+    return len(visits) + 1
+
+
+def plan_shifts(session, places, now, zone, first_day):
+    """Each site's weekly patterns, and their shifts as far ahead as the deployment plans."""
+    by_slug = {place.site.slug: place.site for place in places}
+    for slug, kind, weekdays, starts_at, ends_at, capacity in network.PATTERNS:
+        fields = dict(kind=kind, weekdays=weekdays, starts_at=time.fromisoformat(starts_at),
+                      ends_at=time.fromisoformat(ends_at), capacity=capacity, first_day=first_day, last_day=None)
+        planning.check_pattern(**fields)
+        session.add(ShiftPattern(site=by_slug[slug], created_at=now - timedelta(days=network.DAYS), **fields))
+    session.flush()
+    return planning.make_shifts(session, now, zone, weeks=current_app.config["SHIFT_WEEKS_AHEAD"])
+
+
+def sign_up_volunteers(session, rng, now):
+    """Places taken on the coming shifts, fewer the further ahead; nobody twice on one day."""
+    secret = current_app.secret_key
+    busy, made = set(), 0
+    for shift in listing.upcoming(session, now, now + timedelta(days=network.SIGN_UP_DAYS)):
+        ahead = (shift.starts_at - now) / timedelta(days=1)
+        chance = next(chance for days, chance in network.SIGN_UP_CHANCE if ahead <= days)
+        for _place in range(sum(rng.random() < chance for _ in range(shift.capacity))):
+            free = [number for number in range(len(network.VOLUNTEERS)) if (number, shift.day) not in busy]
+            number = rng.choice(free)
+            busy.add((number, shift.day))
+            name, email, phone, shown, language = network.VOLUNTEERS[number]
+            made += 1
+            key = f"demo-sign-up-{made:04d}"
+            signed_at = now - timedelta(hours=rng.randint(2, 96))
+            place = signups.sign_up(session, shift.id, name, email, phone, shown, key,
+                                    signups.manage_token(secret, key), signed_at)
+            place.language = language
+    session.flush()
+    return made
+
+
+def _reading(rng, usual, limit):
+    """A believable reading near the usual one, in range (the warm fridge is the story's, not chance's)."""
+    if usual is None:
+        return None
+    mean, spread = usual
+    celsius = rng.gauss(mean, spread)
+    if limit is not None:
+        celsius = min(celsius, limit - 0.4)
+    return round(max(celsius, mean - 2 * spread), 1)
+
+
+def _at(day, hour, minutes, zone):
+    return datetime.combine(day, time(hour), tzinfo=zone).astimezone(UTC) + timedelta(minutes=minutes)

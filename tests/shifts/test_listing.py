@@ -1,0 +1,53 @@
+"""Finding shifts for the public pages: a site's feed keeps recent cancellations, and the
+names shown are first names only, never something that looks like an address or a number."""
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from pantry.shifts import listing, planning, signups
+from tests.conftest import key
+
+ZONE = ZoneInfo("America/New_York")
+NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+
+
+def add(session, site, day, start=time(9), capacity=3):
+    return planning.add_shift(
+        session, site, "cleaning", day, start, time(start.hour, 30), capacity, NOW - timedelta(days=30), ZONE
+    )
+
+
+def test_the_feed_has_shifts_not_over_and_those_cancelled_lately(session, make_site):
+    fridge, other = make_site("Corner Fridge"), make_site("Library Shelf")
+    over = add(session, fridge, date(2026, 11, 19))
+    coming = add(session, fridge, date(2026, 11, 23))
+    cancelled_lately = add(session, fridge, date(2026, 11, 24))
+    cancelled_long_ago = add(session, fridge, date(2026, 11, 25))
+    elsewhere = add(session, other, date(2026, 11, 23))
+    planning.cancel_shift(session, cancelled_lately, NOW - timedelta(days=2))
+    planning.cancel_shift(session, cancelled_long_ago, NOW - timedelta(days=20))
+    session.commit()
+    found = listing.feed(session, fridge.id, NOW, NOW - timedelta(days=14))
+    assert [shift.id for shift in found] == [coming.id, cancelled_lately.id]
+    assert over.id not in found and elsewhere.id not in found
+
+
+def test_only_chosen_first_names_are_shown(session, make_site):
+    shift = add(session, make_site("Corner Fridge"), date(2026, 11, 23), capacity=6)
+    for name, show in [("Ana Ruiz", True), ("Bo Chen", False), ("bo@example.org", True),
+                       ("555 0100 Cy", True), ("Dee" * 20, True)]:
+        signups.sign_up(session, shift.id, name, None, None, show, key(), key(), NOW)
+    gone = key()
+    signups.sign_up(session, shift.id, "Eve", None, None, True, key(), gone, NOW)
+    signups.cancel_sign_up(session, gone, NOW)
+    session.commit()
+    assert listing.shown_names(session, [shift.id]) == {shift.id: ["Ana", "Dee" * 9 + "De…"]}
+    assert listing.shown_names(session, []) == {}
+
+
+def test_a_sign_up_keeps_the_page_language(session, make_site):
+    shift = add(session, make_site("Corner Fridge"), date(2026, 11, 23))
+    place = signups.sign_up(session, shift.id, "Ana", None, None, True, key(), key(), NOW, language="es")
+    default = signups.sign_up(session, shift.id, "Bo", None, None, True, key(), key(), NOW)
+    session.commit()
+    assert (place.language, default.language) == ("es", "en")
+    assert signups.manage_url("https://pantry.example", "abc") == "https://pantry.example/sign-ups/abc"
