@@ -173,23 +173,27 @@ def find_replay(session, entry):
 
 
 def lock_stock(session, site_id, item_id):
-    """Make sure the stock row exists and lock it until the transaction ends.
+    """Lock the stock row of the item at the site until the transaction ends, making it
+    on the item's first movement there.
 
-    PostgreSQL: SELECT ... FOR UPDATE. SQLite: writers already hold the
-    database's write lock (BEGIN IMMEDIATE, see pantry.database)."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(
-        insert(Stock)
-        .values(site_id=site_id, item_id=item_id, quantity=0, count_looks_off=False)
-        .on_conflict_do_nothing(index_elements=["site_id", "item_id"])
-    )
+    PostgreSQL: SELECT ... FOR UPDATE. SQLite: writers already hold the database's
+    write lock (BEGIN IMMEDIATE, see pantry.database)."""
     query = (
         select(Stock)
         .where(Stock.site_id == site_id, Stock.item_id == item_id)
         .with_for_update(of=Stock)
         .execution_options(populate_existing=True)
     )
-    return session.scalars(query).one()
+    stock = session.scalars(query).first()
+    if stock is None:
+        insert_or_skip = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        session.execute(
+            insert_or_skip(Stock)
+            .values(site_id=site_id, item_id=item_id, quantity=0, count_looks_off=False)
+            .on_conflict_do_nothing(index_elements=["site_id", "item_id"])
+        )
+        stock = session.scalars(query).one()
+    return stock
 
 
 def _check(entry):
