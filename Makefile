@@ -17,6 +17,11 @@ $(VENV)/.test-installed: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+# axe-core for the accessibility checks (and, for make bench, Lighthouse): pinned in package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
 migrate: $(VENV)/.installed
 	$(FLASK) db upgrade
 
@@ -27,7 +32,7 @@ run: demo
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # SQLite first; then PostgreSQL too when PANTRY_TEST_DATABASE_URL names one.
-test: $(VENV)/.test-installed
+test: $(VENV)/.test-installed node_modules/.installed
 	env -u PANTRY_TEST_DATABASE_URL $(BIN)/pytest
 	if [ -n "$$PANTRY_TEST_DATABASE_URL" ]; then $(BIN)/pytest; fi
 

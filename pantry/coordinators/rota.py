@@ -63,7 +63,8 @@ def end_pattern(slug, pattern_id):
     if end_form.validate_on_submit():
         now, zone, last_day = utcnow(), deployment_zone(), end_form.last_day.data
         try:
-            plan = commit_write(db.session, lambda: planning.end_pattern(db.session, found, last_day, now, zone))
+            plan = commit_write(db.session, lambda: planning.end_pattern(
+                db.session, found, last_day, now, zone, weeks=current_app.config["SHIFT_WEEKS_AHEAD"]))
         except ShiftError as error:
             error.field = "last_day"
             refuse(error, end_form)
@@ -190,8 +191,9 @@ def _save_pattern(site, pattern):
     if form.validate_on_submit():
         now, zone, fields = utcnow(), deployment_zone(), form.pattern_fields()
         try:
+            weeks = current_app.config["SHIFT_WEEKS_AHEAD"]
             plan = commit_write(db.session, lambda: planning.save_pattern(
-                db.session, site, now, zone, pattern=pattern, **fields))
+                db.session, site, now, zone, pattern=pattern, weeks=weeks, **fields))
         except ShiftError as error:
             refuse(error, form)
             status = 422

@@ -40,8 +40,9 @@ def check_pattern(kind, weekdays, starts_at, ends_at, capacity, first_day, last_
         raise BadPattern(_l("The pattern cannot end before it starts."))
 
 
-def save_pattern(session, site, now, zone, pattern=None, **fields):
-    """Create or change a pattern, then bring its future shifts in line with it."""
+def save_pattern(session, site, now, zone, pattern=None, weeks=WEEKS_AHEAD, **fields):
+    """Create or change a pattern, then bring its future shifts in line with it and make
+    those of the coming `weeks`."""
     check_pattern(**fields)
     if pattern is None:
         pattern = ShiftPattern(site=site, created_at=now)
@@ -51,15 +52,15 @@ def save_pattern(session, site, now, zone, pattern=None, **fields):
     session.flush()
     plan = Plan(pattern)
     _align_future_shifts(session, pattern, plan, now, zone)
-    plan.made = make_shifts(session, now, zone, patterns=[pattern])
+    plan.made = make_shifts(session, now, zone, weeks=weeks, patterns=[pattern])
     return plan
 
 
-def end_pattern(session, pattern, last_day, now, zone):
+def end_pattern(session, pattern, last_day, now, zone, weeks=WEEKS_AHEAD):
     """Stop a pattern after `last_day`: its later shifts without sign-ups are cancelled."""
     fields = {name: getattr(pattern, name) for name in
               ("kind", "weekdays", "starts_at", "ends_at", "capacity", "first_day")}
-    return save_pattern(session, pattern.site, now, zone, pattern=pattern, last_day=last_day, **fields)
+    return save_pattern(session, pattern.site, now, zone, pattern=pattern, weeks=weeks, last_day=last_day, **fields)
 
 
 def make_shifts(session, now, zone, weeks=WEEKS_AHEAD, patterns=None):
