@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app pantry
 
-.PHONY: run test bench migrate demo clean
+.PHONY: run test bench migrate demo clean translations language
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,7 +36,32 @@ test: $(VENV)/.test-installed node_modules/.installed
 	env -u PANTRY_TEST_DATABASE_URL $(BIN)/pytest
 	if [ -n "$$PANTRY_TEST_DATABASE_URL" ]; then $(BIN)/pytest; fi
 
-bench: $(VENV)/.test-installed
+# Languages. The catalogues live in pantry/translations, the compiled .mo files are committed.
+# `make translations` after changing strings: extract them from the code and templates, merge
+# them into every catalogue, compile. `make language LOCALE=fr` starts a new catalogue.
+TRANSLATIONS := pantry/translations
+POT := $(TRANSLATIONS)/messages.pot
+# `_l` is flask_babel's lazy_gettext under its short name; tests/test_translations.py uses the same.
+BABEL_KEYWORDS := -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2
+
+EXTRACT = $(BIN)/pybabel --quiet extract -F babel.cfg $(BABEL_KEYWORDS) --add-comments=Translators: \
+	--project=Pantry --copyright-holder="Pantry contributors" --msgid-bugs-address="" -o $(POT) pantry
+
+translations: $(VENV)/.installed
+	$(EXTRACT)
+	$(BIN)/pybabel --quiet update --ignore-obsolete -i $(POT) -d $(TRANSLATIONS)
+	$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS)
+
+language: $(VENV)/.installed
+	@echo "$(LOCALE)" | grep -Eq '^[a-z]{2,3}(_[A-Za-z0-9]+)?$$' || \
+		{ echo "Say which language, for example: make language LOCALE=fr (or LOCALE=pt_BR)"; exit 2; }
+	@test ! -e $(TRANSLATIONS)/$(LOCALE)/LC_MESSAGES/messages.po || \
+		{ echo "$(TRANSLATIONS)/$(LOCALE) exists already: translate its messages.po, then make translations"; exit 2; }
+	$(EXTRACT)
+	$(BIN)/pybabel init -i $(POT) -d $(TRANSLATIONS) -l $(LOCALE)
+	@echo "Now translate $(TRANSLATIONS)/$(LOCALE)/LC_MESSAGES/messages.po, then run: make translations"
+
+bench: $(VENV)/.test-installed node_modules/.installed
 	$(BIN)/python bench/run.py
 
 clean:

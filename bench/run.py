@@ -2,7 +2,8 @@
 
 Seeds a fresh SQLite file through Pantry's rules, serves it with gunicorn (2 workers)
 on 127.0.0.1 next to its baseline, loads both with wrk in alternating rounds (so a busy
-machine slows both alike), and prints a table, also written to bench/results/latest.txt.
+machine slows both alike), runs Lighthouse on the pages a phone at the fridge opens, and
+prints a table, also written to bench/results/latest.txt.
 """
 import os
 import re
@@ -19,6 +20,7 @@ from urllib.parse import quote
 
 import baselines
 import labels
+import lighthouse
 import load
 import seed
 import weight
@@ -91,6 +93,9 @@ class Bench:
             pantry = running.enter_context(self.pantry())
             step("bytes on the wire")
             scan_weight, site_weight = weight.weigh(pantry + scan_path), weight.weigh(pantry + site_path)
+            step("Lighthouse on a phone, simulated slow 4G: the scan, site and shifts pages")
+            scores = {what: lighthouse.measure(pantry + path) for what, path in (
+                ("scan page /t/<code>", scan_path), ("site page /sites/<slug>", site_path), ("shifts list /shifts", "/shifts"))}
             page = _fetch(pantry + site_path)
             bare = running.enter_context(self.baseline("page_app()", {"BENCH_TEMPLATES": self._bare_page(page)}, "/page"))
             minimal = running.enter_context(self.baseline("write_app()", {"BENCH_DATABASE_URL": minimal_db}, "/write"))
@@ -137,7 +142,10 @@ class Bench:
             f"4: gzip -6 of each body; budget {weight.BUDGET:,} B; loads: scan page "
             f"{sorted(scan_weight.loads) or 'nothing'}, site page {sorted(site_weight.loads) or 'nothing'}",
             f"5: best of {labels.ROUNDS}, fresh codes each round; the PDF of {labels.LABELS} labels is {pdf_bytes:,} B",
+            f"6: Lighthouse {lighthouse.version()} on {lighthouse.CHROMIUM}, its defaults: a phone, simulated slow 4G "
+            "and a 4x slower CPU; scores are performance / accessibility / best practices",
         ]
+        self.notes += [f"6: {what}: {miss}" for what, found in scores.items() for miss in found.misses]
         return [
             Row("1", "log POST /t/<code>/log, req/s", f"{taking.rate:,.0f}", f"{writing.rate:,.0f} minimal write",
                 taking.rate / writing.rate, ">= 0.70", taking.rate / writing.rate >= 0.7,
@@ -154,6 +162,7 @@ class Bench:
             weight_row("", "site page /sites/<slug>", site_weight),
             Row("5", "100-label A4 sheet PDF", f"{sheet * 1000:.0f} ms", f"{codes * 1000:.0f} ms 100 QR images",
                 sheet / codes, "<= 1.50", sheet / codes <= 1.5),
+            *lighthouse_rows("6", scores),
         ]
 
     def _bare_page(self, html):
@@ -186,6 +195,12 @@ def weight_row(number, what, measured):
     if measured.foreign:
         row.cells[-1] += ", loads from other hosts: " + " ".join(measured.foreign)
     return row
+
+
+def lighthouse_rows(number, scores):
+    goal = " / ".join(f">= {goal}" if goal < 100 else str(goal) for goal in lighthouse.GOALS.values())
+    return [Row("" if index else number, f"Lighthouse {what}", found.summary(), "", None, goal, found.met)
+            for index, (what, found) in enumerate(scores.items())]
 
 
 def render(rows, notes, seconds):

@@ -25,6 +25,7 @@ def create_app(config=None):
     from pantry import cli, errors, languages, templating
     from pantry.care.views import bp as care_bp
     from pantry.coordinators.views import bp as coordinators_bp
+    from pantry.offline.views import bp as offline_bp
     from pantry.public.views import bp as public_bp
     from pantry.shifts.views import bp as shifts_bp
     from pantry.tags.views import bp as tags_bp
@@ -35,6 +36,7 @@ def create_app(config=None):
     app.register_blueprint(care_bp)
     app.register_blueprint(coordinators_bp, url_prefix="/admin")
     app.register_blueprint(languages.bp)
+    app.register_blueprint(offline_bp)
     errors.register(app)
     templating.register(app)
     cli.register(app)

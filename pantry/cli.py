@@ -46,7 +46,7 @@ def add_coordinator_command(email, name, password):
                 secret = click.prompt("Password", hide_input=True, confirmation_prompt=True)
                 coordinator = invitations.add_with_password(db.session, email, name, secret, utcnow())
                 db.session.commit()
-                click.echo(f"Coordinator {coordinator.email} can sign in now.")
+                click.echo(_("Coordinator %(email)s can sign in now.", email=coordinator.email))
                 return
             coordinator, link = invitations.invite(
                 db.session, email, name, utcnow(), current_app.config["BASE_URL"],
@@ -55,7 +55,9 @@ def add_coordinator_command(email, name, password):
         except invitations.InvitationError as error:
             raise click.ClickException(str(error.message)) from None
         db.session.commit()
-    click.echo(f"One-time link for {coordinator.email} (valid {current_app.config['INVITATION_DAYS']} days):")
+    days = current_app.config["INVITATION_DAYS"]
+    click.echo(ngettext("One-time link for %(email)s (valid %(num)d day):",
+                        "One-time link for %(email)s (valid %(num)d days):", days, email=coordinator.email))
     click.echo(link)
 
 
@@ -66,7 +68,7 @@ def make_shifts_command():
     with writer():
         made = planning.make_shifts(db.session, utcnow(), deployment_zone(), weeks=weeks)
         db.session.commit()
-    click.echo(f"Made {made} new shifts for the next {weeks} weeks.")
+    click.echo(_("Made %(made)d new shifts for the next %(weeks)d weeks.", made=made, weeks=weeks))
 
 
 @dataclass
@@ -86,12 +88,14 @@ def send_reminders_command():
     volunteers = _remind_volunteers(config, now)
     coordinators = _report_short_shifts(config, now)
     failed = volunteers.failed + coordinators.failed
-    quiet = "" if config.get("MAIL_SERVER") else " (MAIL_SERVER is not set: mails were logged, not sent)"
-    click.echo(
-        f"Reminders: {volunteers.sent} to volunteers, {coordinators.sent} to coordinators about "
-        f"{coordinators.shifts} short shifts, {failed} failed, "
-        f"{volunteers.elsewhere + coordinators.elsewhere} left to another run{quiet}."
-    )
+    click.echo(_(
+        "Reminders: %(volunteers)d to volunteers, %(coordinators)d to coordinators about %(shifts)d short "
+        "shifts, %(failed)d failed, %(elsewhere)d left to another run.",
+        volunteers=volunteers.sent, coordinators=coordinators.sent, shifts=coordinators.shifts, failed=failed,
+        elsewhere=volunteers.elsewhere + coordinators.elsewhere,
+    ))
+    if not config.get("MAIL_SERVER"):
+        click.echo(_("MAIL_SERVER is not set: the mails were logged, not sent."))
     if failed:
         click.get_current_context().exit(1)
 
@@ -115,7 +119,8 @@ def _remind_volunteers(config, now):
         except (smtplib.SMTPException, OSError) as error:
             settle(sent=False)
             tally.failed += 1
-            click.echo(f"Could not mail the reminder for sign-up {sign_up_id}: {error}", err=True)
+            click.echo(_("Could not mail the reminder for sign-up %(id)d: %(error)s", id=sign_up_id, error=error),
+                       err=True)
         else:
             settle(sent=True)
             tally.sent += 1
@@ -142,7 +147,9 @@ def _report_short_shifts(config, now):
         for shift_id in claimed:
             _settle(reminders.COORDINATORS, shift_id, 0, sent=False)
         tally.failed += len(messages)
-        click.echo(f"Could not mail the coordinators about {len(claimed)} short shifts: {error}", err=True)
+        click.echo(ngettext("Could not mail the coordinators about %(num)d short shift: %(error)s",
+                            "Could not mail the coordinators about %(num)d short shifts: %(error)s",
+                            len(claimed), error=error), err=True)
     else:
         for shift_id in claimed:
             _settle(reminders.COORDINATORS, shift_id, 0, sent=True)

@@ -14,7 +14,8 @@ class Defaults:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     BASE_URL = "http://127.0.0.1:5000"  # the labels' QR codes hold absolute URLs built from this
     TIMEZONE = "America/New_York"
-    LANGUAGES = ("en", "es")
+    # None: English and every language compiled in pantry/translations; or a list, ["en", "es"].
+    LANGUAGES = None
     BABEL_DEFAULT_LOCALE = "en"
     MAX_LOG_QUANTITY = 50  # the most one person may log in one tap or form
     UNDO_MINUTES = 5

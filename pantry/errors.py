@@ -51,6 +51,7 @@ def register(app):
     @app.errorhandler(HTTPException)
     def http_error(error):
         messages = {
+            400: _("That could not be read. Go back, reload the page and try again."),
             404: _("We couldn't find that page."),
             405: _("That doesn't work here."),
             413: _("That was too much to send at once."),

@@ -1,11 +1,56 @@
-"""Which language and time zone a page is shown in, and the switch between languages."""
+"""Which language and time zone a page is shown in, and the switch between languages.
+
+The languages offered are English (the language of the source) and every language with a
+compiled catalogue in pantry/translations, unless the LANGUAGES setting lists them itself.
+A page is in the language of the `lang` cookie (set by the switch), else the browser's
+Accept-Language, else BABEL_DEFAULT_LOCALE."""
+from pathlib import Path
 from urllib.parse import urlsplit
 
+from babel import Locale, UnknownLocaleError
 from flask import Blueprint, current_app, has_request_context, redirect, request, url_for
 
 bp = Blueprint("languages", __name__)
 COOKIE = "lang"
-LANGUAGE_NAMES = {"en": "English", "es": "Español"}
+COOKIE_DAYS = 365
+SOURCE_LANGUAGE = "en"  # the language the code and templates are written in: it has no catalogue
+TRANSLATIONS = Path(__file__).with_name("translations")
+
+
+def catalogued(directory=TRANSLATIONS):
+    """The languages with a compiled catalogue, such as ["es"]."""
+    return sorted(path.parents[1].name for path in Path(directory).glob("*/LC_MESSAGES/messages.mo"))
+
+
+def offered(configured, default):
+    """The languages the switch offers, the default first: those configured, or else English
+    and every catalogued language."""
+    codes = configured if configured else [SOURCE_LANGUAGE, *catalogued()]
+    return tuple(dict.fromkeys([default, *codes]))
+
+
+def language_name(code):
+    """A language's name in its own language, as the switch shows it: "English", "Español"."""
+    try:
+        name = Locale.parse(code).get_display_name(code)
+    except (ValueError, UnknownLocaleError):
+        name = None
+    name = name or code
+    return name[:1].upper() + name[1:]
+
+
+LANGUAGE_NAMES = {code: language_name(code) for code in [SOURCE_LANGUAGE, *catalogued()]}
+
+
+def names(codes):
+    """{code: name} for the switch, in the order given."""
+    return {code: LANGUAGE_NAMES.get(code) or language_name(code) for code in codes}
+
+
+@bp.record_once
+def _settle_languages(state):
+    config = state.app.config
+    config["LANGUAGES"] = offered(config.get("LANGUAGES"), config["BABEL_DEFAULT_LOCALE"])
 
 
 def select_locale():
@@ -35,5 +80,15 @@ def safe_next(target, fallback="public.home"):
 def switch(code):
     response = redirect(safe_next(request.args.get("next")), 303)
     if code in current_app.config["LANGUAGES"]:
-        response.set_cookie(COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+        response.set_cookie(COOKIE, code, max_age=COOKIE_DAYS * 24 * 3600, samesite="Lax", httponly=True,
+                            secure=request.is_secure)
+    return response
+
+
+@bp.after_app_request
+def _vary_by_language(response):
+    """Pages and messages depend on the browser's languages and the `lang` cookie: say so to caches."""
+    if request.endpoint != "static":
+        response.vary.add("Accept-Language")
+        response.vary.add("Cookie")
     return response

@@ -1,12 +1,12 @@
 """What every template can use: dates in the deployment's time zone and the page's language."""
 from datetime import datetime, timedelta
 
-from flask import request
+from flask import current_app, request
 from flask_babel import format_date, format_datetime, format_timedelta, get_locale, gettext as _
 
 from pantry.clock import local_today
 from pantry.database import utcnow
-from pantry.languages import LANGUAGE_NAMES
+from pantry.languages import names
 
 
 def when(moment):
@@ -20,6 +20,7 @@ def when(moment):
 
 
 def day(value):
+    """'Sat 21 Nov', 'sáb 21 nov': a short day, the same pattern in every language."""
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -27,16 +28,29 @@ def day(value):
     return format_date(value, "EEE d MMM")
 
 
+def long_day(value):
+    """'Saturday 21 November', 'sábado 21 de noviembre': each language has its own pattern."""
+    if value is None:
+        return ""
+    # Translators: a day written in full, as a Babel date pattern: EEEE is the weekday, d the day,
+    # MMMM the month; words in 'single quotes' are kept as they are. Spanish: EEEE d 'de' MMMM
+    pattern = _("EEEE d MMMM")
+    if isinstance(value, datetime):
+        return format_datetime(value, pattern)
+    return format_date(value, pattern)
+
+
 def register(app):
     app.jinja_env.filters["when"] = when
     app.jinja_env.filters["day"] = day
+    app.jinja_env.filters["long_day"] = long_day
     app.jinja_env.filters["datetime"] = lambda value: format_datetime(value, "short") if value else ""
 
     @app.context_processor
     def page_language():
         return {
             "locale": str(get_locale()),
-            "language_names": LANGUAGE_NAMES,
+            "language_names": names(current_app.config["LANGUAGES"]),
             "here": request.full_path.rstrip("?") if request else "/",
             "today": local_today(),
         }

@@ -1,7 +1,7 @@
 """What a coordinator sends: sign-in, passwords, invitations, sites, items, targets, tags, filters,
 corrections, counts, shift patterns and shifts. The limits mirror the rules', so most mistakes
 are caught here first."""
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -151,7 +151,8 @@ class LedgerFilterForm(FlaskForm):
         choices=[SelectChoice("", _l("All kinds"))] + [SelectChoice(kind, MOVEMENT_LABELS[kind]) for kind in KINDS],
         default="",
     )
-    date_from = DateField(_l("From"), validators=[Optional()])
+    # "From" a date; the ledger's "From" column (where an entry came from) is another word in some languages.
+    date_from = DateField(lazy_pgettext("starting date", "From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])
 
     def validate_date_from(self, field):
@@ -252,7 +253,7 @@ class WeekForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form: it only chooses what is shown
 
-    start = DateField(_l("From"), validators=[Optional()])
+    start = DateField(lazy_pgettext("starting date", "From"), validators=[Optional()])
     site = SelectField(_l("Site"), default="")
 
     def validate_start(self, field):

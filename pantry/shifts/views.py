@@ -5,7 +5,7 @@ from itertools import groupby
 
 from babel.lists import format_list
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, url_for
-from flask_babel import format_date, format_time, get_locale, gettext as _, ngettext
+from flask_babel import format_time, get_locale, gettext as _, ngettext
 from markupsafe import Markup
 from sqlalchemy import select
 
@@ -17,6 +17,7 @@ from pantry.shifts.errors import ShiftError, ShiftOver, TooLateToCancel, Unknown
 from pantry.shifts.forms import CancelForm, SignUpForm
 from pantry.shifts.models import Shift
 from pantry.sites.models import Site
+from pantry.templating import long_day
 
 bp = Blueprint("shifts", __name__, template_folder="templates")
 NETWORK_DAYS = 14  # "shifts that need people" looks this far ahead
@@ -161,7 +162,7 @@ def day_label(day):
         return _("Today")
     if day == today + timedelta(days=1):
         return _("Tomorrow")
-    return format_date(day, "EEEE d MMMM")
+    return long_day(day)
 
 
 def moment_label(moment):
@@ -171,7 +172,7 @@ def moment_label(moment):
         return _("today at %(time)s", time=time)
     if day == today + timedelta(days=1):
         return _("tomorrow at %(time)s", time=time)
-    return _("%(day)s at %(time)s", day=format_date(day, "EEEE d MMMM"), time=time)
+    return _("%(day)s at %(time)s", day=long_day(day), time=time)
 
 
 def _listed(shifts, now):

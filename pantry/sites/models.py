@@ -1,7 +1,7 @@
 """The Site and its state."""
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext
 from sqlalchemy import CheckConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -9,7 +9,12 @@ from pantry.database import UTCDateTime, utcnow
 from pantry.extensions import db
 
 SITE_KINDS = {"fridge": _l("Fridge"), "freezer": _l("Freezer"), "pantry": _l("Pantry shelf")}
-SITE_STATES = {"open": _l("Open"), "closed": _l("Closed"), "out_of_order": _l("Out of order")}
+# With a context: "Open" is also a button that opens a label's code, a verb in other languages.
+SITE_STATES = {
+    "open": lazy_pgettext("site state", "Open"),
+    "closed": lazy_pgettext("site state", "Closed"),
+    "out_of_order": lazy_pgettext("site state", "Out of order"),
+}
 
 
 class Site(db.Model):

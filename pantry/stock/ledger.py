@@ -9,6 +9,7 @@ import json
 from dataclasses import astuple, dataclass, field
 from datetime import date, datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -137,7 +138,7 @@ def record(session, entry, now):
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        raise LedgerError("The stock changed while logging; try again.")
+        raise LedgerError(_l("The stock changed while logging; try again."))
     return movement
 
 
@@ -326,5 +327,5 @@ def _move(session, batch, delta):
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        raise LedgerError("The stock changed while logging; try again.")
+        raise LedgerError(_l("The stock changed while logging; try again."))
     return batch.id, delta

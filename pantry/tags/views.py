@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
 from pantry.database import commit_write, utcnow
+from pantry.errors import error_response, wants_json
 from pantry.extensions import db
 from pantry.stock import ledger, shelves
 from pantry.stock.models import Item, Movement
@@ -95,6 +96,8 @@ def undo(code):
 @bp.errorhandler(UnknownTag)
 @bp.errorhandler(RevokedTag)
 def unknown_tag(error):
+    if wants_json():  # the outbox sending an entry for a label revoked since
+        return error_response(error.status, error.code, error.message)
     db.session.rollback()
     page = render_template(
         "tags/unknown.html", form=CodeForm(formdata=None), message=error.message,

@@ -245,9 +245,9 @@ def test_cancelling_a_shift_mails_its_volunteers_in_their_language(admin, sessio
     assert "1 volunteer was told by mail." in page
     [letter] = mailbox.messages
     assert letter["To"] == "ana@example.org"
-    assert letter["Subject"] == "Cancelled: Cleaning at Corner Fridge, lun 23 nov 09:00"  # her language's dates
+    assert letter["Subject"] == "Cancelado: Limpieza en Corner Fridge, lun 23 nov 09:00"  # in her language
     text = body(letter)
-    assert "Hello Ana," in text and "Thank you" in text and "https://pantry.example/shifts\r\n" in text
+    assert "Hola, Ana:" in text and "Gracias" in text and "https://pantry.example/shifts\r\n" in text
     session.expire_all()
     assert session.get(Shift, monday.id).cancelled
     again = admin.post(f"/admin/shifts/{monday.id}/cancel", data={"csrf_token": token})
