@@ -28,11 +28,14 @@ class Defaults:
     LEDGER_PAGE_SIZE = 50
     # Public pages are kept rendered this long, per process, unless the site's ledger moved.
     PAGE_CACHE_SECONDS = 30
+    EXPORT_MAX_DAYS = 400  # the longest range of days one CSV export may cover
 
     # Shifts
     SHIFT_WEEKS_AHEAD = 8
     SIGN_UP_CUTOFF_MINUTES = 0  # sign-ups close this long before a shift starts
     CANCEL_NOTICE_HOURS = 2  # a volunteer can cancel online until this long before the start
+    # `flask pantry purge-contacts` forgets volunteers' email and phone this long after the shift ended.
+    PURGE_CONTACTS_AFTER_DAYS = 30
 
     # Care: the checklist at the fridge, thermometer readings, alerts
     CARE_CHECKLIST = {

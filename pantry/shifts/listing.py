@@ -1,9 +1,12 @@
 """Finding shifts: what is coming up at a site, the next one, and those that still need people."""
+from datetime import timedelta
+
 from sqlalchemy import and_, or_, select
 
 from pantry.shifts.models import Shift, SignUp
 
 LONGEST_SHOWN_NAME = 30
+NETWORK_DAYS = 14  # "shifts that need people" looks this far ahead, on the page and in the API
 
 
 def upcoming(session, now, until, site_ids=None):
@@ -22,6 +25,27 @@ def needing_people(session, now, until, site_ids=None):
     """Shifts with open places that have not started, soonest first, then emptiest."""
     shifts = [s for s in upcoming(session, now, until, site_ids) if s.open_places and s.starts_at > now]
     return sorted(shifts, key=lambda s: (s.starts_at, s.taken / s.capacity, s.id))
+
+
+def state(shift, now, cutoff=timedelta(0)):
+    """Where a shift stands for someone who would sign up: "cancelled", "over", "started",
+    "closed" (sign-ups close `cutoff` before the start), "full" or "open"."""
+    if shift.cancelled:
+        return "cancelled"
+    if shift.ends_at <= now:
+        return "over"
+    if shift.starts_at <= now:
+        return "started"
+    if now > shift.starts_at - cutoff:
+        return "closed"
+    if not shift.open_places:
+        return "full"
+    return "open"
+
+
+def open_for_sign_up(session, now, until, cutoff=timedelta(0), site_ids=None):
+    """The shifts that take a sign-up now (not those past the cut-off), soonest first, then emptiest."""
+    return [shift for shift in needing_people(session, now, until, site_ids) if state(shift, now, cutoff) == "open"]
 
 
 def next_shift(session, site_id, now):
