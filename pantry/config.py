@@ -47,6 +47,23 @@ class Defaults:
     TEMPERATURE_LIMITS = {"fridge": 5.0, "freezer": -15.0}  # °C; above this is too warm
     CLEANING_OVERDUE_HOURS = 26
 
+    # The "what we need" poster: what the sites take and do not take (common community fridge rules)
+    POSTER_ACCEPTED = [
+        _l("Sealed and labelled food"),
+        _l("Whole fruit and vegetables"),
+        _l("Bread and baked goods"),
+        _l("Prepared food labelled with the date it was made"),
+        _l("Drinks in sealed bottles"),
+    ]
+    POSTER_NOT_ACCEPTED = [
+        _l("Raw meat or fish"),
+        _l("Alcohol"),
+        _l("Opened or half-eaten food"),
+        _l("Homemade food without a date label"),
+        _l("Expired food"),
+        _l("Medicine"),
+    ]
+
     # Mail (plain SMTP). With no MAIL_SERVER, mails are logged, not sent.
     MAIL_SERVER = None
     MAIL_PORT = 25

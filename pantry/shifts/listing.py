@@ -1,7 +1,8 @@
 """Finding shifts: what is coming up at a site, the next one, and those that still need people."""
+from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
 from pantry.shifts.models import Shift, SignUp
 
@@ -46,6 +47,35 @@ def state(shift, now, cutoff=timedelta(0)):
 def open_for_sign_up(session, now, until, cutoff=timedelta(0), site_ids=None):
     """The shifts that take a sign-up now (not those past the cut-off), soonest first, then emptiest."""
     return [shift for shift in needing_people(session, now, until, site_ids) if state(shift, now, cutoff) == "open"]
+
+
+@dataclass(frozen=True)
+class Places:
+    """The places on a site's shifts over some days: how many there are and how many are taken."""
+
+    shifts: int
+    places: int
+    taken: int
+    nobody: int  # shifts with no one signed up yet
+
+    @property
+    def open(self):
+        return self.places - self.taken
+
+
+def places_ahead(session, now, until, site_ids):
+    """Per site, the places on the shifts not cancelled that start between `now` and `until`."""
+    query = (
+        select(Shift.site_id, func.count(), func.sum(Shift.capacity), func.sum(Shift.taken),
+               func.sum(case((Shift.taken == 0, 1), else_=0)))
+        .where(Shift.site_id.in_(site_ids), Shift.cancelled_at.is_(None),
+               Shift.starts_at >= now, Shift.starts_at < until)
+        .group_by(Shift.site_id)
+    )
+    found = {site_id: Places(0, 0, 0, 0) for site_id in site_ids}
+    for site_id, *counts in session.execute(query):
+        found[site_id] = Places(*(int(count) for count in counts))
+    return found
 
 
 def next_shift(session, site_id, now):
