@@ -23,6 +23,7 @@ def create_app(config=None):
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
 
     from pantry import cli, errors, languages, templating
+    from pantry.api.views import bp as api_bp
     from pantry.care.views import bp as care_bp
     from pantry.coordinators.views import bp as coordinators_bp
     from pantry.offline.views import bp as offline_bp
@@ -35,6 +36,7 @@ def create_app(config=None):
     app.register_blueprint(shifts_bp)
     app.register_blueprint(care_bp)
     app.register_blueprint(coordinators_bp, url_prefix="/admin")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(languages.bp)
     app.register_blueprint(offline_bp)
     errors.register(app)

@@ -1,7 +1,9 @@
 """`flask pantry ...`: the commands a deployment runs by hand or from cron."""
 import smtplib
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import partial
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -9,12 +11,12 @@ from flask.cli import AppGroup
 from flask_babel import force_locale, format_datetime, gettext as _, lazy_gettext as _l, ngettext
 from sqlalchemy import select
 
-from pantry import mail
+from pantry import backups, mail
 from pantry.clock import deployment_zone
 from pantry.coordinators.models import Coordinator
 from pantry.database import commit_write, utcnow, writer
 from pantry.extensions import db
-from pantry.shifts import calendars, planning, reminders, signups
+from pantry.shifts import calendars, planning, privacy, reminders, signups
 from pantry.shifts.models import Shift, SignUp
 
 pantry_cli = AppGroup("pantry", help="Pantry's own commands.")
@@ -69,6 +71,55 @@ def make_shifts_command():
         made = planning.make_shifts(db.session, utcnow(), deployment_zone(), weeks=weeks)
         db.session.commit()
     click.echo(_("Made %(made)d new shifts for the next %(weeks)d weeks.", made=made, weeks=weeks))
+
+
+@pantry_cli.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace PATH if it exists already.")
+def backup_command(path, force):
+    """Copy the SQLite database to PATH while the app keeps serving, and check the copy.
+    On PostgreSQL, use pg_dump instead (the README shows how)."""
+    try:
+        copy = backups.backup(db.engine, path, force=force)
+    except backups.BackupRefused as refusal:
+        raise click.ClickException(str(refusal)) from None
+    click.echo(f"Backed up to {copy.path}: {_size(copy.size)}, ledger entries: {copy.movements}. "
+               "The copy passed its integrity check.")
+
+
+@pantry_cli.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database that already holds data.")
+def restore_command(path, force):
+    """Put the backup at PATH in place of the SQLite database. Stop the app first: a restore is
+    safe only while nothing writes. The file must be a Pantry database that passes its integrity
+    check. On PostgreSQL, use pg_restore instead (the README shows how)."""
+    tables = [table.name for table in db.metadata.sorted_tables]
+    try:
+        copy = backups.restore(db.engine, path, tables, force=force)
+    except backups.BackupRefused as refusal:
+        raise click.ClickException(str(refusal)) from None
+    click.echo(f"Restored {path} into {copy.path}: ledger entries: {copy.movements}. "
+               "The database passed its integrity check.")
+    if copy.missing:
+        click.echo(f"The backup is from an older version (no {', '.join(copy.missing)}): "
+                   "run `flask --app pantry db upgrade` before starting the app.")
+
+
+@pantry_cli.command("purge-contacts")
+def purge_contacts_command():
+    """Forget the email and phone of volunteers whose shift ended more than
+    PURGE_CONTACTS_AFTER_DAYS ago; names shrink to their first letter, sign-ups and counts stay.
+    For cron, daily: running it again changes nothing."""
+    days = current_app.config["PURGE_CONTACTS_AFTER_DAYS"]
+    with writer():
+        purged = privacy.purge_contacts(db.session, utcnow(), timedelta(days=days))
+        db.session.commit()
+    click.echo(f"Removed the contact details from {purged} sign-ups on shifts that ended more than {days} days ago.")
+
+
+def _size(size):
+    return f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{size / 2**10:.0f} kB"
 
 
 @dataclass

@@ -29,11 +29,14 @@ class Defaults:
     LEDGER_PAGE_SIZE = 50
     # Public pages are kept rendered this long, per process, unless the site's ledger moved.
     PAGE_CACHE_SECONDS = 30
+    EXPORT_MAX_DAYS = 400  # the longest range of days one CSV export may cover
 
     # Shifts
     SHIFT_WEEKS_AHEAD = 8
     SIGN_UP_CUTOFF_MINUTES = 0  # sign-ups close this long before a shift starts
     CANCEL_NOTICE_HOURS = 2  # a volunteer can cancel online until this long before the start
+    # `flask pantry purge-contacts` forgets volunteers' email and phone this long after the shift ended.
+    PURGE_CONTACTS_AFTER_DAYS = 30
 
     # Care: the checklist at the fridge, thermometer readings, alerts
     CARE_CHECKLIST = {
@@ -44,6 +47,23 @@ class Defaults:
     TEMPERATURE_UNIT = "C"  # or "F": how readings are typed and shown
     TEMPERATURE_LIMITS = {"fridge": 5.0, "freezer": -15.0}  # °C; above this is too warm
     CLEANING_OVERDUE_HOURS = 26
+
+    # The "what we need" poster: what the sites take and do not take (common community fridge rules)
+    POSTER_ACCEPTED = [
+        _l("Sealed and labelled food"),
+        _l("Whole fruit and vegetables"),
+        _l("Bread and baked goods"),
+        _l("Prepared food labelled with the date it was made"),
+        _l("Drinks in sealed bottles"),
+    ]
+    POSTER_NOT_ACCEPTED = [
+        _l("Raw meat or fish"),
+        _l("Alcohol"),
+        _l("Opened or half-eaten food"),
+        _l("Homemade food without a date label"),
+        _l("Expired food"),
+        _l("Medicine"),
+    ]
 
     # Mail (plain SMTP). With no MAIL_SERVER, mails are logged, not sent.
     MAIL_SERVER = None

@@ -9,10 +9,15 @@ from pantry.extensions import db
 from pantry.refusals import Refusal
 
 RETRY_AFTER_SECONDS = 2
+JSON_PATHS = "/api/"  # everything under it answers in JSON, whatever the caller accepts
 
 
 def wants_json():
-    return request.is_json or request.accept_mimetypes.best == "application/json"
+    return (
+        request.path.startswith(JSON_PATHS)
+        or request.is_json
+        or request.accept_mimetypes.best == "application/json"
+    )
 
 
 def error_response(status, code, message, headers=None):
@@ -57,7 +62,8 @@ def register(app):
             413: _("That was too much to send at once."),
         }
         message = messages.get(error.code, error.description)
-        return error_response(error.code, error.name.lower().replace(" ", "_"), message)
+        allowed = {"Allow": ", ".join(error.valid_methods)} if getattr(error, "valid_methods", None) else None
+        return error_response(error.code, error.name.lower().replace(" ", "_"), message, allowed)
 
     @app.errorhandler(InternalServerError)
     def internal_error(error):

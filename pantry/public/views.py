@@ -2,28 +2,31 @@
 and how the site is cared for (the last cleaning and reading, the next shift)."""
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import format_datetime, format_time
 from sqlalchemy import func, select
 
-from pantry.care import rules as care
+from pantry import charts
+from pantry.care import history as care_history, rules as care
 from pantry.care.models import CareRecord, Reading
-from pantry.clock import local_today
+from pantry.clock import last_days, local_today
 from pantry.database import utcnow
 from pantry.extensions import db
 from pantry.public.pages import rendered_pages
 from pantry.shifts.listing import next_shift
 from pantry.sites.models import Site
-from pantry.stock import shelves
+from pantry.stock import history, shelves
 from pantry.stock.models import Movement
+from pantry.tags import posters
+from pantry.tags.models import Tag
 
 bp = Blueprint("public", __name__, template_folder="templates")
 NEEDS_ON_HOME = 3
 
 # What the page cache's version sees: the latest movement, reading and care record. A new
-# take, reading or cleaning shows at once; what it does not see (sign-ups changing "2 of 3
-# places taken", a shift added, "cleaning overdue" coming due as time passes) shows within
-# PAGE_CACHE_SECONDS (30 s), which is fine for those.
+# take, reading or cleaning shows at once (in the charts too); what it does not see (sign-ups
+# changing "2 of 3 places taken", a shift added, "cleaning overdue" coming due as time passes,
+# the charts' 14 days moving on at midnight) shows within PAGE_CACHE_SECONDS (30 s).
 
 
 @bp.get("/")
@@ -61,6 +64,9 @@ def site(slug):
 def _site(site_id):
     site = db.session.get(Site, site_id)
     shelf = shelves.shelves(db.session, [site.id])[site.id]
+    now = utcnow()
+    days = last_days(now)
+    flow = history.daily_flows(db.session, [site.id], days)[site.id]
     return render_template(
         "public/site.html",
         site=site,
@@ -71,9 +77,53 @@ def _site(site_id):
         summary=shelf.summary(),
         care=_care_states([site])[site.id],
         takes_readings=care.takes_readings(site, current_app.config["TEMPERATURE_LIMITS"]),
-        shift=next_shift(db.session, site.id, utcnow()),
+        shift=next_shift(db.session, site.id, now),
         shift_time=shift_time,
+        days=days,
+        flow=flow,
+        flow_drawing=charts.flow(flow.added, flow.taken) if flow.top else None,
+        **_temperatures(site, days),
     )
+
+
+def _temperatures(site, days):
+    """The site's readings of `days` and their line, for a site with a temperature limit."""
+    config = current_app.config
+    limit = config["TEMPERATURE_LIMITS"].get(site.kind)
+    if limit is None:
+        return {"readings": None, "temperature_drawing": None}
+    readings = care_history.readings_since(db.session, site.id, days.start)
+    unit = config["TEMPERATURE_UNIT"]
+    points = [(reading.taken_at, care.to_unit(reading.celsius, unit), not reading.in_range) for reading in readings]
+    chart = charts.line(points, days.start, days.end, len(days), care.to_unit(limit, unit)) if readings else None
+    return {"readings": readings, "temperature_drawing": chart}
+
+
+@bp.get("/sites/<slug>/poster.pdf")
+def poster(slug):
+    """The "what we need" poster, for anyone to print: it shows nothing the site's page does not."""
+    paper = request.args.get("paper", "a4")
+    if paper not in posters.PAPERS:
+        raise posters.UnknownPaper()
+    site_tag = (
+        select(func.max(Tag.id))
+        .where(Tag.site_id == Site.id, Tag.purpose == "site", Tag.revoked_at.is_(None)).scalar_subquery()
+    )
+    latest_movement = select(func.max(Movement.id)).where(Movement.site_id == Site.id).scalar_subquery()
+    found = db.session.execute(select(Site.id, latest_movement, site_tag).where(Site.slug == slug)).first()
+    if found is None:
+        abort(404)
+    pdf = rendered_pages().page(tuple(found), lambda: _poster(found.id, paper))
+    response = current_app.response_class(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="needs-{slug}-{paper}.pdf"'
+    return response
+
+
+def _poster(site_id, paper):
+    site, config = db.session.get(Site, site_id), current_app.config
+    made = posters.poster_for(db.session, site, config["BASE_URL"], config["POSTER_ACCEPTED"],
+                              config["POSTER_NOT_ACCEPTED"], local_today())
+    return posters.poster_pdf(made, paper)
 
 
 def _care_states(sites):

@@ -1,9 +1,13 @@
 """Finding shifts: what is coming up at a site, the next one, and those that still need people."""
-from sqlalchemy import and_, or_, select
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import and_, case, func, or_, select
 
 from pantry.shifts.models import Shift, SignUp
 
 LONGEST_SHOWN_NAME = 30
+NETWORK_DAYS = 14  # "shifts that need people" looks this far ahead, on the page and in the API
 
 
 def upcoming(session, now, until, site_ids=None):
@@ -22,6 +26,56 @@ def needing_people(session, now, until, site_ids=None):
     """Shifts with open places that have not started, soonest first, then emptiest."""
     shifts = [s for s in upcoming(session, now, until, site_ids) if s.open_places and s.starts_at > now]
     return sorted(shifts, key=lambda s: (s.starts_at, s.taken / s.capacity, s.id))
+
+
+def state(shift, now, cutoff=timedelta(0)):
+    """Where a shift stands for someone who would sign up: "cancelled", "over", "started",
+    "closed" (sign-ups close `cutoff` before the start), "full" or "open"."""
+    if shift.cancelled:
+        return "cancelled"
+    if shift.ends_at <= now:
+        return "over"
+    if shift.starts_at <= now:
+        return "started"
+    if now > shift.starts_at - cutoff:
+        return "closed"
+    if not shift.open_places:
+        return "full"
+    return "open"
+
+
+def open_for_sign_up(session, now, until, cutoff=timedelta(0), site_ids=None):
+    """The shifts that take a sign-up now (not those past the cut-off), soonest first, then emptiest."""
+    return [shift for shift in needing_people(session, now, until, site_ids) if state(shift, now, cutoff) == "open"]
+
+
+@dataclass(frozen=True)
+class Places:
+    """The places on a site's shifts over some days: how many there are and how many are taken."""
+
+    shifts: int
+    places: int
+    taken: int
+    nobody: int  # shifts with no one signed up yet
+
+    @property
+    def open(self):
+        return self.places - self.taken
+
+
+def places_ahead(session, now, until, site_ids):
+    """Per site, the places on the shifts not cancelled that start between `now` and `until`."""
+    query = (
+        select(Shift.site_id, func.count(), func.sum(Shift.capacity), func.sum(Shift.taken),
+               func.sum(case((Shift.taken == 0, 1), else_=0)))
+        .where(Shift.site_id.in_(site_ids), Shift.cancelled_at.is_(None),
+               Shift.starts_at >= now, Shift.starts_at < until)
+        .group_by(Shift.site_id)
+    )
+    found = {site_id: Places(0, 0, 0, 0) for site_id in site_ids}
+    for site_id, *counts in session.execute(query):
+        found[site_id] = Places(*(int(count) for count in counts))
+    return found
 
 
 def next_shift(session, site_id, now):

@@ -20,7 +20,7 @@ from pantry.sites.models import Site
 from pantry.templating import long_day
 
 bp = Blueprint("shifts", __name__, template_folder="templates")
-NETWORK_DAYS = 14  # "shifts that need people" looks this far ahead
+NETWORK_DAYS = listing.NETWORK_DAYS
 SITE_DAYS = 28  # a site's shift page looks this far ahead
 FEED_KEEPS_CANCELLED_DAYS = 14  # so subscribed calendars see a cancellation
 CALENDAR = "text/calendar; charset=utf-8"
@@ -30,8 +30,7 @@ LARGEST_ID = 2**31 - 1  # a larger number in the address is a page not found, no
 @bp.get("/shifts")
 def needing():
     now = utcnow()
-    found = listing.needing_people(db.session, now, now + timedelta(days=NETWORK_DAYS))
-    shifts = [shift for shift in found if _state(shift, now) == "open"]  # not those past the cut-off
+    shifts = listing.open_for_sign_up(db.session, now, now + timedelta(days=NETWORK_DAYS), _cutoff())
     return render_template("shifts/needing.html", **_listed(shifts, now))
 
 
@@ -204,18 +203,11 @@ def _shift_page(shift, form, refusal=None, status=200):
 
 
 def _state(shift, now):
-    cutoff = timedelta(minutes=current_app.config["SIGN_UP_CUTOFF_MINUTES"])
-    if shift.cancelled:
-        return "cancelled"
-    if shift.ends_at <= now:
-        return "over"
-    if shift.starts_at <= now:
-        return "started"
-    if now > shift.starts_at - cutoff:
-        return "closed"
-    if not shift.open_places:
-        return "full"
-    return "open"
+    return listing.state(shift, now, _cutoff())
+
+
+def _cutoff():
+    return timedelta(minutes=current_app.config["SIGN_UP_CUTOFF_MINUTES"])
 
 
 def _manage_page(place, token, refusal=None, status=200):

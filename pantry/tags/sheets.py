@@ -125,7 +125,7 @@ def _draw_label(page, draw, label, box, code_face):
     """The QR code on the left of the cell; the site's name, the caption and the code on its right."""
     left, top, right, bottom = box
     padding = round(PADDING * DPI)
-    code, module = _qr(label.url, bottom - top - 2 * padding)
+    code, module = qr_code(label.url, bottom - top - 2 * padding)
     code_top = top + (bottom - top - code.height) // 2
     page.paste(code, (left + padding, code_top))
 
@@ -150,9 +150,9 @@ def _draw_label(page, draw, label, box, code_face):
         baseline += step
 
 
-def _qr(url, room):
+def qr_code(url, room):
     """The QR code of `url` with its quiet zone, as large as fits `room` pixels in whole
-    pixels per module (so its edges stay sharp), and that module size."""
+    pixels per module (so its edges stay sharp), and that module size. Posters use it too."""
     qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=QUIET_ZONE)
     qr.add_data(url)
     qr.make(fit=True)

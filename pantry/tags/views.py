@@ -127,7 +127,10 @@ def _scan_page(tag, form, item_id=None, status=200):
 def _log_form():
     if not request.is_json:
         return LogForm()
-    payload = request.get_json(silent=True)
+    try:
+        payload = request.get_json(silent=True)
+    except RecursionError:  # [[[[...]]]] deeper than the parser goes: not a 500
+        payload = None
     if not isinstance(payload, dict):
         return None
     fields = {name: str(value) for name, value in payload.items() if isinstance(value, (str, int, float))}

@@ -37,7 +37,7 @@ VARIANTS = [("en", "light"), ("en", "dark"), ("es", "light"), ("es", "dark")]
 WALKED = "en-light"  # the variant whose pages are walked with Tab, key by key; the others focus by script
 LOCALES = {"en": "en-US", "es": "es-ES"}  # the browser's Accept-Language, as a phone would send it
 EMAIL, PASSWORD = "ada@example.org", "a long enough password"
-NOT_PAGES = (".pdf",)  # label sheets are downloads (the coordinator journey opens one)
+NOT_PAGES = (".pdf", ".csv")  # downloads: label sheets, posters, exports (their own tests open them)
 
 
 @dataclass

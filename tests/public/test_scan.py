@@ -210,6 +210,7 @@ def test_json_logs_and_answers_a_replay_like_the_first_time(client, session, sit
         ("[1, 2]", 400, "bad_json"),
         ('"take 2"', 400, "bad_json"),
         ('{"kind": "take", ', 400, "bad_json"),
+        ("[" * 100_000 + "]" * 100_000, 400, "bad_json"),
         ('{"kind": "take", "quantity": 2.5, "item": 1, "key": "abcdefgh12"}', 422, "invalid"),
         ('{"kind": "take", "quantity": [2], "item": 1, "key": "abcdefgh12"}', 422, "invalid"),
         ('{"kind": "take", "quantity": true, "item": 1, "key": "abcdefgh12"}', 422, "invalid"),

@@ -1,0 +1,101 @@
+"""What a caller sends, checked before any rule runs: one JSON object, with fields of the
+right type. A body that fails gets every field's problem at once and writes nothing."""
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+
+from pantry.refusals import Refusal
+from pantry.stock.errors import UnknownItem
+from pantry.tags.forms import KEY_PATTERN
+
+MOVEMENT_KINDS = ("take", "restock", "discard", "count")
+MOVEMENT_FIELDS = ("key", "kind", "item", "quantity", "best_before")
+LARGEST_ID = 2**31 - 1  # a larger id names no item: said at once, without asking the database
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+
+
+class BadJson(Refusal):
+    code = "bad_json"
+    status = 400
+    message = _l("Send one JSON object, with the header Content-Type: application/json.")
+
+
+class Invalid(Refusal):
+    """Fields that are missing or of the wrong type or size; `fields` says which, and why."""
+
+    code = "invalid"
+    status = 422
+    message = _l("Nothing was logged: please check the entry.")
+
+    def __init__(self, fields):
+        super().__init__()
+        self.fields = fields
+
+
+@dataclass(frozen=True)
+class MovementBody:
+    key: str
+    kind: str
+    item: int
+    quantity: int
+    best_before: date | None
+
+
+def json_object(request):
+    """The request's body as a dict, or BadJson: not JSON, broken, too deeply nested, or not an object."""
+    if not request.is_json:
+        raise BadJson()
+    try:
+        payload = json.loads(request.get_data(cache=False))
+    except (ValueError, RecursionError):  # broken JSON, bad UTF-8, a 5,000-digit number, [[[[...]]]]
+        raise BadJson() from None
+    if not isinstance(payload, dict):
+        raise BadJson()
+    return payload
+
+
+def movement(payload, most):
+    """A movement's fields from `payload`, or Invalid naming each bad field. `most` is the
+    deployment's MAX_LOG_QUANTITY, the largest number one entry may carry (a count too)."""
+    problems = {}
+    for name in payload:
+        if name not in MOVEMENT_FIELDS:
+            problems[name] = [_l("This is not a field of a movement.")]
+    key, kind, item, quantity = (payload.get(name) for name in ("key", "kind", "item", "quantity"))
+    if not isinstance(key, str) or not re.fullmatch(KEY_PATTERN, key):
+        problems["key"] = [_l("Send an idempotency key of 8 to 64 letters, digits, - or _.")]
+    if not isinstance(kind, str) or kind not in MOVEMENT_KINDS:
+        problems["kind"] = [_l("Choose take, restock, discard or count.")]
+    if not _whole(item) or item < 1:
+        problems["item"] = [_l("Give the item's id, a whole number (the ids are listed at /api/v1/items).")]
+    least = 0 if kind == "count" else 1
+    if not _whole(quantity) or not least <= quantity <= most:
+        problems["quantity"] = [_l("Enter a whole number from %(least)d to %(most)d.", least=least, most=most)]
+    best_before = _date(payload.get("best_before"), kind, problems)
+    if problems:
+        raise Invalid({name: [str(message) for message in messages] for name, messages in problems.items()})
+    if item > LARGEST_ID:
+        raise UnknownItem()
+    return MovementBody(key, kind, item, quantity, best_before)
+
+
+def _whole(value):
+    return type(value) is int  # not True, not 2.0, not "2"
+
+
+def _date(value, kind, problems):
+    if value is None:
+        return None
+    try:
+        if not isinstance(value, str) or not re.fullmatch(DATE_PATTERN, value):
+            raise ValueError(value)
+        best_before = date.fromisoformat(value)
+    except ValueError:
+        problems["best_before"] = [_l("Give the best-before date as YYYY-MM-DD, or leave it out.")]
+        return None
+    if kind != "restock":
+        problems["best_before"] = [_l("Only food you added has a best-before date here.")]
+    return best_before

@@ -1,0 +1,25 @@
+"""The API's one write: a movement at a site, by the ledger's own rule (pantry.stock.ledger.record).
+
+The same idempotency key again answers 201 with the first movement, unchanged; the same key
+with other details is refused (422, "idempotency_conflict"). CSRFProtect guards it like every
+POST: the token comes from GET /api/v1/csrf-token, in the X-CSRFToken header."""
+from flask import current_app, request
+
+from pantry.api import bodies, shapes
+from pantry.api.blueprint import bp, site_or_404
+from pantry.api.caching import uncached_json
+from pantry.database import commit_write, utcnow
+from pantry.extensions import db
+from pantry.stock import ledger
+
+
+@bp.post("/sites/<slug>/movements")
+def record_movement(slug):
+    site = site_or_404(slug)
+    sent = bodies.movement(bodies.json_object(request), current_app.config["MAX_LOG_QUANTITY"])
+    entry = ledger.Entry(
+        sent.kind, sent.key, site.id, sent.item, sent.quantity, best_before=sent.best_before, source="api",
+    )
+    now = utcnow()
+    movement = commit_write(db.session, lambda: ledger.record(db.session, entry, now))
+    return uncached_json({"movement": shapes.movement(movement)}, 201)

@@ -1,0 +1,109 @@
+"""What moved in the last few days, day by day: read from the ledger along its
+(site_id, created_at) index, so the cost grows with the days asked for, never with years of history."""
+from dataclasses import dataclass
+from itertools import groupby
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import aliased
+
+from pantry.stock.models import Movement, Stock
+
+
+@dataclass
+class Flow:
+    """Per day, oldest first: how many items were added (restocks) and taken."""
+
+    added: list
+    taken: list
+
+    @property
+    def total_added(self):
+        return sum(self.added)
+
+    @property
+    def total_taken(self):
+        return sum(self.taken)
+
+    @property
+    def top(self):
+        return max(self.added + self.taken, default=0)
+
+
+def daily_flows(session, site_ids, days):
+    """A Flow for each site in `site_ids` over `days` (a pantry.clock.Days): the quantities
+    people said they restocked and took, an entry that was later undone or corrected left out.
+    One query, summed by the database, whatever the number of sites."""
+    flows = {site_id: Flow([0] * len(days), [0] * len(days)) for site_id in site_ids}
+    if not flows:
+        return flows
+    corrector = aliased(Movement)
+    moved = (
+        select(Movement.site_id, Movement.kind, Movement.quantity, days.number(Movement.created_at).label("day"))
+        .where(
+            Movement.site_id.in_(site_ids),
+            Movement.created_at >= days.start,
+            Movement.created_at < days.end,
+            Movement.kind.in_(("restock", "take")),
+            ~exists().where(corrector.corrects_id == Movement.id),
+        )
+        .subquery()
+    )
+    # Grouped outside the subquery: PostgreSQL would not see that the CASE in the select
+    # and the one in the GROUP BY are the same expression once each has its own parameters.
+    query = select(moved.c.site_id, moved.c.kind, moved.c.day, func.sum(moved.c.quantity)).group_by(
+        moved.c.site_id, moved.c.kind, moved.c.day
+    )
+    for site_id, kind, day, quantity in session.execute(query):
+        flow = flows[site_id]
+        (flow.added if kind == "restock" else flow.taken)[day] = int(quantity)
+    return flows
+
+
+@dataclass
+class Empty:
+    """An item a site aims to keep (it has a target) and on how many of the days it ran out."""
+
+    stock: Stock
+    days: int
+
+
+def empty_days(session, site_ids, days):
+    """For every item with a target at the sites in `site_ids`: on how many of `days` its stock
+    was at zero at some moment (the day began empty, or an entry that day left none), most first.
+
+    The stock at the start of the window is today's stock minus what the window's movements did
+    (the ledger's invariant: stock is the sum of its movements), then the window is replayed
+    forward. Today's target is the measure: the ledger does not keep older targets."""
+    stocks = session.scalars(
+        select(Stock).where(Stock.site_id.in_(site_ids), Stock.target > 0)
+    ).all()
+    if not stocks:
+        return []
+    moves = session.execute(
+        select(Movement.site_id, Movement.item_id, Movement.created_at, Movement.delta)
+        .where(Movement.site_id.in_(site_ids), Movement.created_at >= days.start)
+        .order_by(Movement.site_id, Movement.item_id, Movement.created_at, Movement.id)
+    )
+    by_pair = {pair: [(moment, delta) for _, _, moment, delta in rows]
+               for pair, rows in groupby(moves, key=lambda row: (row.site_id, row.item_id))}
+    found = [Empty(stock, _days_at_zero(stock.quantity, by_pair.get((stock.site_id, stock.item_id), []), days))
+             for stock in stocks]
+    found.sort(key=lambda empty: (-empty.days, -empty.stock.shortfall, empty.stock.item.name))
+    return [empty for empty in found if empty.days]
+
+
+def _days_at_zero(quantity, moves, days):
+    on_day = [[] for _ in days.days]
+    for moment, delta in moves:
+        day = days.index(moment)
+        if day is not None:
+            on_day[day].append(delta)
+    held = quantity - sum(delta for _, delta in moves)
+    count = 0
+    for deltas in on_day:
+        ran_out = held == 0
+        for delta in deltas:
+            held += delta
+            ran_out = ran_out or held == 0
+        count += ran_out
+    return count
