@@ -22,7 +22,7 @@ def create_app(config=None):
     login.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
 
-    from pantry import cli, errors, languages, templating
+    from pantry import cli, errors, languages, security, templating
     from pantry.api.views import bp as api_bp
     from pantry.care.views import bp as care_bp
     from pantry.coordinators.views import bp as coordinators_bp
@@ -39,6 +39,7 @@ def create_app(config=None):
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(languages.bp)
     app.register_blueprint(offline_bp)
+    security.register(app)
     errors.register(app)
     templating.register(app)
     cli.register(app)

@@ -25,6 +25,26 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = 12 * 3600
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # In production cookies are Secure and every answer carries HSTS (pantry/security.py).
+    HSTS_SECONDS = 365 * 24 * 3600
+    # Behind a reverse proxy (nginx, Caddy, a platform's router), how many proxies to trust for
+    # X-Forwarded-For/-Proto/-Host/-Prefix. 0 trusts none: the right value when Pantry faces the internet.
+    PROXIES = 0
+
+    # Rate limits (Flask-Limiter), counted per client IP address. memory:// counts per process;
+    # with several processes or servers use Redis: PANTRY_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STRATEGY = "sliding-window-counter"
+    RATELIMIT_SWALLOW_ERRORS = True  # if Redis is down, serve without limits rather than fail
+    RATELIMIT_KEY_PREFIX = "pantry"
+    # Generous on purpose: a shelter's wifi puts a whole building behind one address. README, "Rate limits".
+    LIMIT_LOGS = "120 per minute; 1500 per hour"  # takes, restocks and undos, by label, form or API
+    LIMIT_CARE = "30 per minute; 300 per hour"  # cleaning checklists and past-date removals
+    LIMIT_SIGN_UPS = "30 per 10 minutes; 100 per hour"
+    LIMIT_PRIVATE_LINKS = "60 per minute; 600 per hour"  # manage links and invitation links
+    LIMIT_SIGN_IN = "20 per 10 minutes; 60 per hour"  # attempts from one address
+    LIMIT_SIGN_IN_EMAIL = "10 per 10 minutes; 30 per hour"  # attempts at one account, from anywhere
     INVITATION_DAYS = 7
     LEDGER_PAGE_SIZE = 50
     # Public pages are kept rendered this long, per process, unless the site's ledger moved.
@@ -89,6 +109,8 @@ def load_config(app, test_config=None):
         config.from_mapping(test_config)
     config["SQLALCHEMY_DATABASE_URI"] = psycopg_url(config["SQLALCHEMY_DATABASE_URI"])
     config["BASE_URL"] = config["BASE_URL"].rstrip("/")
+    if config["ENVIRONMENT"] == "production":  # served over HTTPS only: cookies never travel in the clear
+        config["SESSION_COOKIE_SECURE"] = config["REMEMBER_COOKIE_SECURE"] = True
     _ensure_secret_key(app)
 
 

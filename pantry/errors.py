@@ -7,6 +7,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from pantry.extensions import db
 from pantry.refusals import Refusal
+from pantry.security import retry_after_seconds
 
 RETRY_AFTER_SECONDS = 2
 JSON_PATHS = "/api/"  # everything under it answers in JSON, whatever the caller accepts
@@ -60,10 +61,18 @@ def register(app):
             404: _("We couldn't find that page."),
             405: _("That doesn't work here."),
             413: _("That was too much to send at once."),
+            429: _(
+                "A lot has been sent from this connection just now. Nothing was saved: "
+                "please wait a minute and try again."
+            ),
         }
         message = messages.get(error.code, error.description)
-        allowed = {"Allow": ", ".join(error.valid_methods)} if getattr(error, "valid_methods", None) else None
-        return error_response(error.code, error.name.lower().replace(" ", "_"), message, allowed)
+        headers = {}
+        if getattr(error, "valid_methods", None):
+            headers["Allow"] = ", ".join(error.valid_methods)
+        if error.code == 429:
+            headers["Retry-After"] = str(retry_after_seconds())
+        return error_response(error.code, error.name.lower().replace(" ", "_"), message, headers)
 
     @app.errorhandler(InternalServerError)
     def internal_error(error):

@@ -5,6 +5,7 @@ with other details is refused (422, "idempotency_conflict"). CSRFProtect guards 
 POST: the token comes from GET /api/v1/csrf-token, in the X-CSRFToken header."""
 from flask import current_app, request
 
+from pantry import security
 from pantry.api import bodies, shapes
 from pantry.api.blueprint import bp, site_or_404
 from pantry.api.caching import uncached_json
@@ -14,6 +15,7 @@ from pantry.stock import ledger
 
 
 @bp.post("/sites/<slug>/movements")
+@security.logs
 def record_movement(slug):
     site = site_or_404(slug)
     sent = bodies.movement(bodies.json_object(request), current_app.config["MAX_LOG_QUANTITY"])

@@ -3,6 +3,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import format_decimal, gettext as _
 from sqlalchemy import select
 
+from pantry import security
 from pantry.care import rules
 from pantry.care.forms import ChecklistForm, DiscardForm
 from pantry.care.models import CareRecord, Reading
@@ -39,6 +40,7 @@ def checklist(code):
 
 
 @bp.post("/care/<code>")
+@security.care
 def record(code):
     tag = _care_tag(code)
     form = ChecklistForm(takes_readings=_takes_readings(tag.site))
@@ -75,6 +77,7 @@ def thanks(code, key):
 
 
 @bp.post("/care/<code>/discard")
+@security.care
 def discard(code):
     """One tap: a batch past its date is out of the fridge."""
     tag = _care_tag(code)

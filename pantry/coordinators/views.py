@@ -8,6 +8,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
+from pantry import security
 from pantry.coordinators import alerts, books, dashboard, exports, labels, network, rota  # noqa: F401  (they join bp)
 from pantry.coordinators import invitations
 from pantry.coordinators.blueprint import bp
@@ -48,6 +49,8 @@ def home():
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
+@security.sign_in
+@security.sign_in_email
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("coordinators.home"), 303)
@@ -77,6 +80,7 @@ def sign_out():
 
 
 @bp.route("/welcome/<token>", methods=["GET", "POST"])
+@security.private_links
 def welcome(token):
     """The one-time link: a new coordinator (or one who forgot) sets a password and is signed in."""
     now = utcnow()

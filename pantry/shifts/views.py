@@ -9,6 +9,7 @@ from flask_babel import format_time, get_locale, gettext as _, ngettext
 from markupsafe import Markup
 from sqlalchemy import select
 
+from pantry import security
 from pantry.clock import deployment_zone, local_today
 from pantry.database import commit_write, utcnow
 from pantry.extensions import db
@@ -64,6 +65,7 @@ def shift(shift_id):
 
 
 @bp.post(f"/shifts/<int(max={LARGEST_ID}):shift_id>/sign-up")
+@security.sign_ups
 def sign_up(shift_id):
     shift = db.get_or_404(Shift, shift_id)
     form = SignUpForm()
@@ -87,11 +89,13 @@ def sign_up(shift_id):
 
 
 @bp.get("/sign-ups/<token>")
+@security.private_links
 def manage(token):
     return _manage_page(signups.find_sign_up(db.session, token, utcnow()), token)
 
 
 @bp.post("/sign-ups/<token>/cancel")
+@security.private_links
 def cancel(token):
     if not CancelForm().validate():  # its CSRF token; CSRFProtect has already refused most
         abort(400)
@@ -107,6 +111,7 @@ def cancel(token):
 
 
 @bp.get("/sign-ups/<token>/shift.ics")
+@security.private_links
 def sign_up_calendar(token):
     now = utcnow()
     place = signups.find_sign_up(db.session, token, now)

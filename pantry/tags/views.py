@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
+from pantry import security
 from pantry.database import commit_write, utcnow
 from pantry.errors import error_response, wants_json
 from pantry.extensions import db
@@ -49,6 +50,7 @@ def scan(code):
 
 
 @bp.post("/t/<code>/log")
+@security.logs
 def log(code):
     """One tap at the fridge: a take or a restock. Forms get a redirect; JSON callers
     (the offline outbox) get the movement back, the same answer for a replayed key."""
@@ -78,6 +80,7 @@ def log(code):
 
 
 @bp.post("/t/<code>/undo")
+@security.logs
 def undo(code):
     tag = find_tag(db.session, code)
     form = UndoForm()

@@ -1,0 +1,82 @@
+"""What every answer says about itself (headers), who the client is behind a proxy, and how
+often one address may write: the rate limits on anonymous writes and on sign-in.
+
+Limits are counted per client address, so behind a reverse proxy set PROXIES (README,
+"Behind a proxy"); otherwise every visitor would share the proxy's address."""
+import math
+import time
+
+from flask import current_app, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+limiter = Limiter(key_func=get_remote_address)
+
+# No inline script or style anywhere: every script and stylesheet is a file under /static.
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "manifest-src 'self'",
+    "worker-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",  # frame-ancestors, for browsers that predate it
+    # Same-origin requests keep their Referer, so Flask-WTF's referrer check passes over HTTPS.
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+}
+
+
+def register(app):
+    proxies = int(app.config["PROXIES"])
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies)
+    limiter.init_app(app)
+    headers = dict(HEADERS)
+    if app.config["ENVIRONMENT"] == "production":
+        headers["Strict-Transport-Security"] = f"max-age={int(app.config['HSTS_SECONDS'])}"
+
+    @app.after_request
+    def protect(response):
+        for name, value in headers.items():
+            response.headers.setdefault(name, value)
+        return response
+
+
+def retry_after_seconds():
+    """Whole seconds until the limit just breached lets this address in again (at least 1)."""
+    limit = limiter.current_limit
+    if limit is None or not limit.breached:
+        return 60
+    return max(1, math.ceil(limit.reset_at - time.time()))
+
+
+def _configured(name):
+    return lambda: current_app.config[name]
+
+
+def _sign_in_email():
+    return "sign-in:" + request.form.get("email", "").strip().lower()[:254]
+
+
+# One bucket per kind of write, whichever door it comes through (form, JSON outbox or API).
+logs = limiter.shared_limit(_configured("LIMIT_LOGS"), scope="logs")
+care = limiter.shared_limit(_configured("LIMIT_CARE"), scope="care")
+sign_ups = limiter.shared_limit(_configured("LIMIT_SIGN_UPS"), scope="sign-ups")
+private_links = limiter.shared_limit(_configured("LIMIT_PRIVATE_LINKS"), scope="private-links")
+sign_in = limiter.shared_limit(_configured("LIMIT_SIGN_IN"), scope="sign-in", methods=["POST"])
+sign_in_email = limiter.shared_limit(
+    _configured("LIMIT_SIGN_IN_EMAIL"), scope="sign-in-email", key_func=_sign_in_email, methods=["POST"]
+)
