@@ -33,7 +33,7 @@ class Defaults:
 
     # Rate limits (Flask-Limiter), counted per client IP address. memory:// counts per process;
     # with several processes or servers use Redis: PANTRY_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379
-    RATELIMIT_ENABLED = True
+    RATE_LIMITS = True  # False turns them off (the tests do, but for the tests of the limits)
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_STRATEGY = "sliding-window-counter"
     RATELIMIT_SWALLOW_ERRORS = True  # if Redis is down, serve without limits rather than fail

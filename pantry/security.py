@@ -43,6 +43,8 @@ def register(app):
     proxies = int(app.config["PROXIES"])
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies)
+    # Flask-Limiter keeps one state per Limiter, not per app: it stays on, and RATE_LIMITS decides per app.
+    app.config["RATELIMIT_ENABLED"] = True
     limiter.init_app(app)
     headers = dict(HEADERS)
     if app.config["ENVIRONMENT"] == "production":
@@ -53,6 +55,11 @@ def register(app):
         for name, value in headers.items():
             response.headers.setdefault(name, value)
         return response
+
+
+@limiter.request_filter
+def _limits_off():
+    return not current_app.config["RATE_LIMITS"]
 
 
 def retry_after_seconds():

@@ -29,7 +29,7 @@ def settings(database_url, **overrides):
         "BASE_URL": "https://pantry.example",
         "TIMEZONE": "America/New_York",
         "PAGE_CACHE_SECONDS": 0,  # tests/public/test_rendered_pages.py turns it on
-        "RATELIMIT_ENABLED": False,  # tests/security/test_rate_limits.py turns it on
+        "RATE_LIMITS": False,  # tests/security/test_rate_limits.py turns it on
         **overrides,
     }
 

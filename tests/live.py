@@ -28,7 +28,7 @@ def gunicorn(database_url, workers=2, threads=4, **settings):
         "PANTRY_SQLALCHEMY_DATABASE_URI": database_url,
         "PANTRY_SECRET_KEY": "live-test-secret",
         # Load from one loopback address would trip the limits; tests of the limits turn them on.
-        "PANTRY_RATELIMIT_ENABLED": "false",
+        "PANTRY_RATE_LIMITS": "false",
         **{f"PANTRY_{name}": str(value) for name, value in settings.items()},
     }
     command = [

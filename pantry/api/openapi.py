@@ -168,6 +168,10 @@ PATHS = {
             "422": error("A field is missing or wrong (invalid, with `fields`), or this key was used before "
                          "with other details (idempotency_conflict). Nothing was logged.",
                          "invalid", "idempotency_conflict"),
+            "429": {**error("Too many logs from this address just now (LIMIT_LOGS, generous enough for a "
+                            "shelter's shared wifi). Nothing was logged: try again after Retry-After seconds.",
+                            "too_many_requests"),
+                    "headers": {"Retry-After": _header("RetryAfter")}},
             "500": _response("InternalError"),
             "503": _response("Busy"),
         },

@@ -29,6 +29,15 @@ class Coordinator(UserMixin, db.Model):
     def display_name(self):
         return self.name or self.email
 
+    def get_id(self):
+        """What the session cookie holds: the id and a fingerprint of the password, so setting a
+        new password (after a lost phone, say) ends every session signed in with the old one."""
+        return f"{self.id}:{self.password_fingerprint}"
+
+    @property
+    def password_fingerprint(self):
+        return hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:16]
+
 
 class Invitation(db.Model):
     """A one-time link to set a password. Only the token's hash is stored."""

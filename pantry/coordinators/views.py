@@ -3,6 +3,8 @@ inviting a peer, and the home screen. The other screens join the same blueprint 
 network.py (sites, items, targets), labels.py (tags), books.py (ledger, counts), rota.py
 (shifts and rosters), exports.py (CSV files) and dashboard.py (the network at a glance);
 alerts.py mails coordinators when a fridge is too warm."""
+import hmac
+
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
@@ -33,11 +35,16 @@ def _configure_sign_in(state):
 
 
 @login.user_loader
-def load_coordinator(coordinator_id):
+def load_coordinator(session_id):
+    """The coordinator a session cookie names, while their password is the one it was signed in with."""
+    coordinator_id, _, fingerprint = str(session_id).partition(":")
     try:
-        return db.session.get(Coordinator, int(coordinator_id))
-    except (TypeError, ValueError):
+        coordinator = db.session.get(Coordinator, int(coordinator_id))
+    except (TypeError, ValueError, OverflowError):
         return None
+    if coordinator is None or not hmac.compare_digest(coordinator.password_fingerprint, fingerprint):
+        return None
+    return coordinator
 
 
 @bp.get("/")

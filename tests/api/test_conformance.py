@@ -124,6 +124,16 @@ def raw(data):
     return send
 
 
+def limited(send, limit="1 per minute"):
+    """`send` twice with a limit of one: the second is over it."""
+    def over(t):
+        t.monkeypatch.setitem(t.app.config, "RATE_LIMITS", True)
+        t.monkeypatch.setitem(t.app.config, "LIMIT_LOGS", limit)
+        send(t)
+        return send(t)
+    return over
+
+
 BUSY = OperationalError("SELECT", {}, Exception("database is locked"))
 READS = {
     "/sites": (f"{PREFIX}/sites", None),
@@ -164,6 +174,7 @@ CASES += [
     ("/sites/{slug}/movements", "post", 413, movement(lambda n: {**take(n), "padding": "x" * 300_000})),
     ("/sites/{slug}/movements", "post", 422, movement(lambda n: {**take(n), "quantity": "2"})),
     ("/sites/{slug}/movements", "post", 422, conflicting),
+    ("/sites/{slug}/movements", "post", 429, limited(movement(take))),
     ("/sites/{slug}/movements", "post", 500, broken(movement(take), bodies, "json_object")),
     ("/sites/{slug}/movements", "post", 503, failing(movement(take), BUSY)),
 ]

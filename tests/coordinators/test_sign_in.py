@@ -56,7 +56,26 @@ def test_signing_in_starts_a_fresh_session(client, coordinator):
     with client.session_transaction() as browser:
         assert "planted" not in browser
         assert browser.get("csrf_token") != before
-        assert browser["_user_id"] == str(coordinator.id)
+        assert browser["_user_id"] == coordinator.get_id()
+        assert browser["_user_id"].startswith(f"{coordinator.id}:")
+
+
+def test_a_new_password_ends_sessions_signed_in_with_the_old_one(client, coordinator, session):
+    sign_in(client, coordinator.email, PASSWORD)
+    assert client.get("/admin/").status_code == 200
+    coordinator.set_password("another long enough password")
+    session.commit()
+    answer = client.get("/admin/")
+    assert answer.status_code == 302
+    assert answer.headers["Location"].startswith("/admin/sign-in")
+
+
+@pytest.mark.parametrize("planted", ["1", "1:", "x:y", "99999999999999999999999:0", "1:" + "0" * 16, ""])
+def test_a_forged_session_id_signs_no_one_in(client, coordinator, planted):
+    with client.session_transaction() as browser:
+        browser["_user_id"] = planted.replace("1", str(coordinator.id), 1) if planted[:1] == "1" else planted
+        browser["_fresh"] = True
+    assert client.get("/admin/").status_code == 302
 
 
 def test_signing_in_goes_back_to_the_page_asked_for(client, coordinator):
