@@ -11,6 +11,14 @@ from pantry.stock.models import Movement
 bp = Blueprint("coordinators", __name__, template_folder="templates")
 
 
+@bp.after_request
+def _kept_by_no_one(response):
+    """Coordinator screens show volunteers' names and contacts: no browser history cache or shared
+    proxy keeps them (a coordinator may sign in on a library computer)."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def site_or_404(slug):
     if not SLUG_PATTERN.match(slug):  # never ask the database about what no slug looks like
         abort(404)

@@ -117,7 +117,7 @@ def test_the_doors_in_open_without_signing_in(app, client, network_fillings):
 
 def test_a_signed_in_coordinator_reaches_every_screen(app, client, network, network_fillings):
     """The addresses the refusals were tested on are real: signed in, each screen opens.
-    (Only GET: the actions would write.)"""
+    (Only GET: the actions would write.) None is kept by a cache: they hold volunteers' contacts."""
     answer = client.post(sign_in_path(app), data={
         "csrf_token": page_csrf_token(client, sign_in_path(app)), "email": network.coordinator_email,
         "password": PASSWORD,
@@ -133,6 +133,8 @@ def test_a_signed_in_coordinator_reaches_every_screen(app, client, network, netw
         answer = client.get(path, query_string=days if rule.rule.endswith(".csv") else None, buffered=True)
         if answer.status_code != 200:
             problems.append(f"GET {path} ({rule.endpoint}): {answer.status_code}")
+        if answer.headers.get("Cache-Control") != "no-store":
+            problems.append(f"GET {path} ({rule.endpoint}): Cache-Control {answer.headers.get('Cache-Control')}")
     assert not problems, "coordinator screens that did not open for a coordinator:\n" + "\n".join(problems)
 
 
@@ -153,3 +155,4 @@ def test_a_route_added_later_is_checked_without_being_listed(app, client, sessio
     assert [problem.split(" (")[0] for problem in problems] == [
         "GET /admin/sites/corner-fridge/forgot-the-lock", "POST /admin/sites/corner-fridge/forgot-the-lock",
     ]
+
