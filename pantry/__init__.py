@@ -16,6 +16,9 @@ def create_app(config=None):
     from pantry.languages import select_locale, select_timezone
 
     db.init_app(app)
+    # Runs before Flask-SQLAlchemy's own teardown (the last registered runs first), so a connection
+    # the database cut while the request was being answered does not turn the answer into a 500.
+    app.teardown_appcontext(lambda error: database.end_transaction(db.session))
     migrations = os.path.join(os.path.dirname(app.root_path), "migrations")
     migrate.init_app(app, db, directory=migrations, render_as_batch=True)
     csrf.init_app(app)

@@ -12,6 +12,10 @@ class Defaults:
     # A relative SQLite path lives in the instance folder (Flask-SQLAlchemy resolves it there).
     SQLALCHEMY_DATABASE_URI = "sqlite:///pantry.db"
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # How long a write waits for another writer's lock before answering 503 + Retry-After:
+    # SQLite's busy timeout, PostgreSQL's lock_timeout. In milliseconds; 0 on PostgreSQL waits forever.
+    SQLITE_BUSY_TIMEOUT_MS = 10_000
+    POSTGRES_LOCK_TIMEOUT_MS = 10_000
     BASE_URL = "http://127.0.0.1:5000"  # the labels' QR codes hold absolute URLs built from this
     TIMEZONE = "America/New_York"
     # None: English and every language compiled in pantry/translations; or a list, ["en", "es"].

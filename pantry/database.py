@@ -4,24 +4,46 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
+from flask import current_app, has_app_context
 from sqlalchemy import DateTime, event
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 
+# How long a write waits for a lock before giving up with OperationalError (answered 503 +
+# Retry-After, pantry/errors.py). The app's settings of the same names override these.
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+POSTGRES_LOCK_TIMEOUT_MS = 10_000
 _writer = ContextVar("pantry_sqlite_writer", default=False)
 
 
+def _setting(name, default):
+    """A timeout from the app whose engine is connecting (connections open inside its context)."""
+    return int(current_app.config.get(name, default)) if has_app_context() else default
+
+
 @event.listens_for(Engine, "connect")
-def _configure_sqlite(dbapi_connection, connection_record):
+def _configure_connection(dbapi_connection, connection_record):
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        _configure_sqlite(dbapi_connection)
+    elif type(dbapi_connection).__module__.startswith("psycopg"):
+        _configure_postgres(dbapi_connection)
+
+
+def _configure_postgres(dbapi_connection):
+    """A row lock held too long (a stuck transaction) fails the waiting write instead of hanging it."""
+    timeout = _setting("POSTGRES_LOCK_TIMEOUT_MS", POSTGRES_LOCK_TIMEOUT_MS)
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute(f"SET lock_timeout = {timeout}")
+    dbapi_connection.commit()
+
+
+def _configure_sqlite(dbapi_connection):
     """Every SQLite connection: WAL, foreign keys, a busy timeout, and our own BEGIN."""
-    if not isinstance(dbapi_connection, sqlite3.Connection):
-        return
     # Let SQLAlchemy's "begin" event issue BEGIN, so writers can ask for BEGIN IMMEDIATE.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute(f"PRAGMA busy_timeout = {_setting('SQLITE_BUSY_TIMEOUT_MS', SQLITE_BUSY_TIMEOUT_MS)}")
     cursor.execute("PRAGMA foreign_keys = ON")
     if dbapi_connection.execute("PRAGMA database_list").fetchone()[2]:  # a file, not :memory:
         cursor.execute("PRAGMA journal_mode = WAL")
@@ -73,6 +95,18 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC)
+
+
+def end_transaction(session):
+    """Roll back what the session holds open. When the database cut the connection meanwhile
+    (a restart, a terminated backend), SQLAlchemy has dropped it and there is nothing left to
+    undo: no error for a request that has its answer already."""
+    try:
+        session.rollback()
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+        session.rollback()
 
 
 def commit_write(session, write):

@@ -5,6 +5,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from pantry.database import end_transaction
 from pantry.extensions import db
 from pantry.refusals import Refusal
 from pantry.security import retry_after_seconds
@@ -22,7 +23,7 @@ def wants_json():
 
 
 def error_response(status, code, message, headers=None):
-    db.session.rollback()
+    end_transaction(db.session)
     if wants_json():
         response = jsonify(code=code, message=str(message))
     else:
