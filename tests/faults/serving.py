@@ -60,7 +60,7 @@ def gunicorn(database_url, workers=2, threads=4, **settings):
         "FAULTS_READY_DIR": str(ready_dir),
         "PANTRY_SQLALCHEMY_DATABASE_URI": database_url,
         "PANTRY_SECRET_KEY": "live-test-secret",
-        "PANTRY_RATELIMIT_ENABLED": "false",
+        "PANTRY_RATE_LIMITS": "false",
         **{f"PANTRY_{name}": str(value) for name, value in settings.items()},
     }
     command = [
