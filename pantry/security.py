@@ -50,6 +50,15 @@ def register(app):
     if app.config["ENVIRONMENT"] == "production":
         headers["Strict-Transport-Security"] = f"max-age={int(app.config['HSTS_SECONDS'])}"
 
+    @app.before_request
+    def refuse_streams_too_large():
+        """A body with no Content-Length (chunked; gunicorn marks it wsgi.input_terminated) is
+        cut at MAX_CONTENT_LENGTH by Werkzeug and then parsed as if it were whole. Read it to the
+        limit here: one byte more raises RequestEntityTooLarge (413), before any view sees it."""
+        if request.content_length is None and request.environ.get("wsgi.input_terminated"):
+            request.get_data(cache=True)
+            request.stream.read(1)
+
     @app.after_request
     def protect(response):
         for name, value in headers.items():

@@ -126,7 +126,7 @@ def _payload(record):
 def discard_batch(session, site, batch_id, quantity, key, now):
     """Take a batch past its date out of the fridge: one discard movement for the
     `quantity` the checklist showed (the ledger never takes a batch below zero)."""
-    batch = session.get(Batch, batch_id)
+    batch = session.get(Batch, batch_id) if ledger.within_ids(batch_id) else None
     if batch is None or batch.site_id != site.id:
         raise UnknownBatch()
     return ledger.discard(session, site.id, batch.item_id, quantity, key, now,

@@ -6,6 +6,7 @@ updates, appends one movement, and flushes. The caller commits.
 """
 import hashlib
 import json
+import re
 from dataclasses import astuple, dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -29,7 +30,9 @@ from pantry.stock.errors import (
 )
 from pantry.stock.models import Allocation, Batch, Item, Movement, Stock
 
-KEY_LENGTH = (8, 64)
+KEY_RE = re.compile(r"[A-Za-z0-9_-]{8,64}")  # as the forms and the API take them (pantry.tags.forms)
+LARGEST_ID = 2**31 - 1  # ids are 32-bit on PostgreSQL: a larger number names nothing
+LARGEST_QUANTITY = 100_000  # far above any one entry, far below what a stock row can hold
 
 
 @dataclass(frozen=True)
@@ -78,13 +81,16 @@ def correct(session, movement_id, key, now, **extra):
 
 
 def undo(session, movement_id, key, now, window=timedelta(minutes=5)):
-    """A correction asked for by the person who logged the entry, within `window`."""
-    original = session.get(Movement, movement_id)
+    """A correction asked for by the person who logged the entry, within `window`.
+    The same undo sent again later still answers like the first time."""
+    entry = Entry("correction", key, corrects_id=movement_id, source="undo")
+    _check(entry)
+    original = _get(session, Movement, movement_id)
     if original is None:
         raise UnknownMovement()
-    if now - original.created_at > window:
+    if now - original.created_at > window and find_replay(session, entry) is None:
         raise UndoExpired()
-    return correct(session, movement_id, key, now, source="undo")
+    return record(session, entry, now)
 
 
 def record(session, entry, now):
@@ -92,7 +98,7 @@ def record(session, entry, now):
     the same key with another payload raises IdempotencyConflict."""
     _check(entry)
     if entry.kind == "correction":
-        original = session.get(Movement, entry.corrects_id)
+        original = _get(session, Movement, entry.corrects_id)
         if original is None:
             raise UnknownMovement()
         site_id, item_id = original.site_id, original.item_id
@@ -156,8 +162,8 @@ class Change:
 
 def _check_exists(session, site_id, item_id):
     site, item = session.execute(select(
-        select(Site.id).where(Site.id == site_id).exists(),
-        select(Item.id).where(Item.id == item_id).exists(),
+        select(Site.id).where(Site.id == _findable(site_id)).exists(),
+        select(Item.id).where(Item.id == _findable(item_id)).exists(),
     )).one()
     if not site:
         raise UnknownSite()
@@ -197,11 +203,28 @@ def lock_stock(session, site_id, item_id):
     return stock
 
 
+def within_ids(value):
+    """Whether `value` can be the id of a row: a whole number the database can be asked about."""
+    return type(value) is int and 0 < value <= LARGEST_ID
+
+
+def _findable(value):
+    """The id to look for; None (which finds nothing) for a number no row can have."""
+    return value if within_ids(value) else None
+
+
+def _get(session, model, id, **options):
+    return session.get(model, id, **options) if within_ids(id) else None
+
+
 def _check(entry):
-    if not isinstance(entry.key, str) or not (KEY_LENGTH[0] <= len(entry.key) <= KEY_LENGTH[1]):
-        raise BadEntry("Every entry needs an idempotency key of 8 to 64 characters.")
+    if not isinstance(entry.key, str) or not KEY_RE.fullmatch(entry.key):
+        raise BadEntry("Every entry needs an idempotency key of 8 to 64 letters, digits, - or _.")
+    for name in ("site_id", "item_id", "batch_id", "corrects_id"):
+        if getattr(entry, name) is not None and type(getattr(entry, name)) is not int:  # not True, not "3"
+            raise BadEntry(f"The {name} must be a whole number.")
     if entry.kind == "correction":
-        if not isinstance(entry.corrects_id, int):
+        if entry.corrects_id is None:
             raise BadEntry("A correction names the entry it corrects.")
         return
     if entry.kind not in _APPLY:
@@ -209,10 +232,12 @@ def _check(entry):
     if type(entry.quantity) is not int:
         raise BadEntry("The quantity must be a whole number.")
     least = 0 if entry.kind == "count" else 1
-    if entry.quantity < least:
-        raise BadEntry("The quantity must be at least %d." % least)
+    if not least <= entry.quantity <= LARGEST_QUANTITY:
+        raise BadEntry("The quantity must be from %d to %d." % (least, LARGEST_QUANTITY))
     if entry.best_before is not None and entry.kind != "restock":
         raise BadEntry("Only a restock carries a best-before date.")
+    if entry.best_before is not None and type(entry.best_before) is not date:  # not a datetime, not a string
+        raise BadEntry("The best-before date must be a date.")
 
 
 def _restock(session, stock, entry, now):
@@ -230,7 +255,7 @@ def _take(session, stock, entry, now):
 def _discard(session, stock, entry, now):
     if entry.batch_id is None:
         return _take(session, stock, entry, now)
-    batch = session.get(Batch, entry.batch_id, populate_existing=True)
+    batch = _get(session, Batch, entry.batch_id, populate_existing=True)
     if batch is None or (batch.site_id, batch.item_id) != (stock.site_id, stock.item_id):
         raise UnknownBatch()
     removed = min(batch.quantity, entry.quantity)

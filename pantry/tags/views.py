@@ -62,7 +62,7 @@ def log(code):
     if form.validate():
         if tag.item_id is not None and item_id != tag.item_id:
             form.item.errors.append(_("This label is for %(item)s.", item=tag.item.name))
-        elif db.session.get(Item, item_id) is None:
+        elif not ledger.within_ids(item_id) or db.session.get(Item, item_id) is None:
             form.item.errors.append(_("There is no such item."))
     if form.errors:
         return _refuse(tag, form, item_id)
@@ -110,7 +110,10 @@ def unknown_tag(error):
 
 
 def _scan_page(tag, form, item_id=None, status=200):
-    item = tag.item if tag.purpose == "item" else (db.session.get(Item, item_id) if item_id else None)
+    if tag.purpose == "item":
+        item = tag.item
+    else:  # `item_id` comes from the address or the form: any number at all
+        item = db.session.get(Item, item_id) if ledger.within_ids(item_id) else None
     template = "tags/item.html" if item else "tags/site.html"
     context = {"tag": tag, "form": form, "recent": _recent_movements()}
     if item:

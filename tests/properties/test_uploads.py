@@ -1,0 +1,38 @@
+"""Uploads: Pantry takes none. No route reads request.files and no form has a FileField, so
+"uploads, if any, checked by content, not by name" (the hardening issue) has nothing to check.
+This test keeps it so: a file sent to any public form is ignored (never stored, never a 500),
+and the day a route starts reading uploads, the scan below fails and points at it."""
+import io
+import re
+from pathlib import Path
+
+import pantry
+from tests.conftest import key
+from tests.properties.conftest import assert_answered, page_token, row_counts
+
+READS_UPLOADS = re.compile(r"request\.files|FileField|FileStorage|FileAllowed|FileRequired")
+
+
+def test_no_route_reads_uploads():
+    readers = [
+        f"{path}:{number}"
+        for path in Path(pantry.__file__).parent.rglob("*.py")
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if READS_UPLOADS.search(line)
+    ]
+    assert not readers, "uploads are read here; check them by content, not by name: " + ", ".join(readers)
+
+
+def test_a_file_sent_to_a_public_form_is_ignored(client, session, world):
+    files = [(b"<?php system($_GET['c']); ?>", "label.png"), (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "../../x.php")]
+    for path, page in [(f"/t/{world.site_code}/log", f"/t/{world.site_code}"),
+                       (f"/care/{world.care_code}", f"/care/{world.care_code}"),
+                       (f"/shifts/{world.shift_id}/sign-up", f"/shifts/{world.shift_id}")]:
+        token = page_token(client, page)
+        for content, name in files:
+            before = row_counts(session)
+            answer = client.post(path, content_type="multipart/form-data", data={
+                "csrf_token": token, "key": key(), "photo": (io.BytesIO(content), name)})
+            assert_answered(answer)
+            if answer.status_code >= 400:  # the log and the sign-up miss their own fields
+                assert row_counts(session) == before
