@@ -41,6 +41,9 @@ class Defaults:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_STRATEGY = "sliding-window-counter"
     RATELIMIT_SWALLOW_ERRORS = True  # if Redis is down, serve without limits rather than fail
+    # ...and if it stops answering, give up on it after a second: without these, a write would
+    # wait for Redis forever (until gunicorn kills the worker). Ignored by memory://.
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
     RATELIMIT_KEY_PREFIX = "pantry"
     # Generous on purpose: a shelter's wifi puts a whole building behind one address. README, "Rate limits".
     LIMIT_LOGS = "120 per minute; 1500 per hour"  # takes, restocks and undos, by label, form or API

@@ -1,5 +1,6 @@
 """A real server for tests that need several processes: gunicorn on a loopback port."""
 import http.client
+import json
 import os
 import re
 import socket
@@ -23,14 +24,7 @@ def free_port():
 def gunicorn(database_url, workers=2, threads=4, **settings):
     """Serve the app from `database_url` with `workers` processes; stop it afterwards, always."""
     port = free_port()
-    env = {
-        **os.environ,
-        "PANTRY_SQLALCHEMY_DATABASE_URI": database_url,
-        "PANTRY_SECRET_KEY": "live-test-secret",
-        # Load from one loopback address would trip the limits; tests of the limits turn them on.
-        "PANTRY_RATE_LIMITS": "false",
-        **{f"PANTRY_{name}": str(value) for name, value in settings.items()},
-    }
+    env = environment(database_url, **settings)
     command = [
         sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
         "--workers", str(workers), "--threads", str(threads), "--log-level", "warning", "wsgi:app",
@@ -46,6 +40,20 @@ def gunicorn(database_url, workers=2, threads=4, **settings):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def environment(database_url, **settings):
+    """The environment of a server process (or a `flask` command run like one): `settings` as
+    PANTRY_* variables, read by Flask's from_prefixed_env (JSON where it parses: true, 5)."""
+    return {
+        **os.environ,
+        "PANTRY_SQLALCHEMY_DATABASE_URI": database_url,
+        "PANTRY_SECRET_KEY": "live-test-secret",
+        # Load from one loopback address would trip the limits; tests of the limits turn them on.
+        "PANTRY_RATE_LIMITS": "false",
+        **{f"PANTRY_{name}": value if isinstance(value, str) else json.dumps(value)
+           for name, value in settings.items()},
+    }
 
 
 def _wait_for(port, server, timeout=20):
@@ -69,8 +77,8 @@ class Phone:
         self.cookie = ""
         self.token = None
 
-    def get(self, path):
-        response = self._send("GET", path)
+    def get(self, path, headers=None):
+        response = self._send("GET", path, headers=headers)
         body = response.read().decode()
         match = re.search(r'name="csrf_token" value="([^"]+)"', body)
         if match:
@@ -83,6 +91,13 @@ class Phone:
         body = urlencode({"csrf_token": self.token, **fields})
         headers = {"Content-Type": "application/x-www-form-urlencoded"}
         response = self._send("POST", path, body, headers)
+        response.read()
+        return response.status
+
+    def post_json(self, path, body):
+        """What the offline outbox and API callers send: JSON, with the CSRF token in a header."""
+        headers = {"Content-Type": "application/json", "X-CSRFToken": self.token}
+        response = self._send("POST", path, json.dumps(body), headers)
         response.read()
         return response.status
 

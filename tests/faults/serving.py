@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.live import free_port
+from tests.live import environment, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 HOOKS = Path(__file__).with_name("gunicorn_hooks.py")
@@ -55,14 +55,7 @@ def gunicorn(database_url, workers=2, threads=4, **settings):
     """Serve the app from `database_url`; stop it afterwards, always."""
     port = free_port()
     ready_dir = Path(tempfile.mkdtemp(prefix="pantry-workers-"))
-    env = {
-        **os.environ,
-        "FAULTS_READY_DIR": str(ready_dir),
-        "PANTRY_SQLALCHEMY_DATABASE_URI": database_url,
-        "PANTRY_SECRET_KEY": "live-test-secret",
-        "PANTRY_RATE_LIMITS": "false",
-        **{f"PANTRY_{name}": str(value) for name, value in settings.items()},
-    }
+    env = {**environment(database_url, **settings), "FAULTS_READY_DIR": str(ready_dir)}
     command = [
         sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
         "--threads", str(threads), "--log-level", "error", "--config", str(HOOKS), "wsgi:app",
