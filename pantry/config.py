@@ -40,11 +40,14 @@ class Defaults:
     RATE_LIMITS = True  # False turns them off (the tests do, but for the tests of the limits)
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_STRATEGY = "sliding-window-counter"
-    RATELIMIT_SWALLOW_ERRORS = True  # if Redis is down, serve without limits rather than fail
-    # ...and if it stops answering, give up on it after a second: without these, a write would
+    # If Redis is down, count in each process's memory (and look for Redis again, less and less
+    # often) rather than fail; any other error of the limiter's serves the request unlimited.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    # If Redis stops answering, give up on it after a second: without these, a write would
     # wait for Redis forever (until gunicorn kills the worker). Ignored by memory://.
     RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
-    RATELIMIT_KEY_PREFIX = "pantry"
+    RATELIMIT_KEY_PREFIX = "pantry"  # deployments sharing one Redis each need their own
     # Generous on purpose: a shelter's wifi puts a whole building behind one address. README, "Rate limits".
     LIMIT_LOGS = "120 per minute; 1500 per hour"  # takes, restocks and undos, by label, form or API
     LIMIT_CARE = "30 per minute; 300 per hour"  # cleaning checklists and past-date removals

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
-from pantry import create_app
+from pantry import create_app, security
 from pantry.care.models import CareRecord
 from pantry.clock import deployment_zone
 from pantry.config import Defaults
@@ -61,6 +61,8 @@ def limited(app, database_url):
             "RATELIMIT_KEY_PREFIX": "test-" + uuid.uuid4().hex, **limits, **config,
         }))
         limited_app.test_client_class = BrowserClient
+        # ...and whether its storage was found dead (a test of Redis down leaves that behind).
+        security.limiter._storage_dead = False
         made.append(limited_app)
         steer_clear_of_the_minute_edge()
         return limited_app.test_client()
@@ -333,15 +335,17 @@ def test_without_proxies_x_forwarded_for_cannot_dodge_the_limit(limited, session
     assert beans_left(session, fridge) == 198
 
 
-def test_an_unreachable_redis_serves_everyone_unlimited(limited, session, fridge, caplog):
+def test_an_unreachable_redis_still_limits_each_process_and_never_fails(limited, session, fridge, caplog):
+    """RATELIMIT_IN_MEMORY_FALLBACK_ENABLED: with Redis gone, each process counts on its own
+    (as with memory://) until Redis answers again; nobody gets a 500."""
     closed = free_port()  # nothing listens there
     client = limited(RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{closed}", LIMIT_LOGS="2 per minute")
     token = scan_token(client, fridge)
     with caplog.at_level(logging.WARNING):
         statuses = [send(client, fridge, token).status_code for send, _, _ in DOORS.values() for _ in range(2)]
-    assert statuses == [303, 303, 201, 201, 201, 201]
-    assert beans_left(session, fridge) == 194
-    assert "rate limit" in caplog.text.lower()  # the operator hears of it
+    assert statuses == [303, 303, 429, 429, 429, 429]
+    assert beans_left(session, fridge) == 198
+    assert "storage unreachable" in caplog.text.lower()  # the operator hears of it
 
 
 def test_the_default_limits_let_a_busy_shared_wifi_log_100_takes_in_a_minute(limited, session, fridge):
