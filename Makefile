@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app pantry
 
-.PHONY: run test bench migrate demo clean translations language
+.PHONY: run test bench soak migrate demo clean translations language
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -61,8 +61,14 @@ language: $(VENV)/.installed
 	$(BIN)/pybabel init -i $(POT) -d $(TRANSLATIONS) -l $(LOCALE)
 	@echo "Now translate $(TRANSLATIONS)/$(LOCALE)/LC_MESSAGES/messages.po, then run: make translations"
 
+# The figures against their baselines (bench/run.py), then a ten-minute soak (bench/soak.py).
+# `make soak` runs the soak alone; SOAK_SECONDS=60 make soak for a short one.
 bench: $(VENV)/.test-installed node_modules/.installed
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/soak.py
+
+soak: $(VENV)/.installed
+	$(BIN)/python bench/soak.py
 
 clean:
 	rm -rf $(VENV) instance/pantry.db*
