@@ -106,7 +106,7 @@ class Soak:
         env = {"DATABASE_URL": self.database, "SECRET_KEY": self.secret, "PANTRY_ENVIRONMENT": "production",
                "PANTRY_BASE_URL": "http://127.0.0.1",
                # The whole street comes from one loopback address: the limits would refuse it.
-               "PANTRY_RATELIMIT_ENABLED": "false"}
+               "PANTRY_RATE_LIMITS": "false"}
         with serving("pantry:create_app()", env, "/", self.folder / "gunicorn.log") as base:
             pids = workers.serving(urlsplit(base).port)
             if len(pids) != WORKERS:
@@ -212,7 +212,7 @@ def render(found, settings, seconds):
         f"Pantry soak, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, "
         f"load average {found.load:.2f} at the start, {os.getloadavg()[0]:.2f} at the end, {seconds:.0f} s",
         f"gunicorn -w {WORKERS} (sync) on 127.0.0.1, the demo network on a SQLite file (WAL); rate limits off "
-        "(PANTRY_RATELIMIT_ENABLED=false): the whole street comes from one loopback address",
+        "(PANTRY_RATE_LIMITS=false): the whole street comes from one loopback address",
         f"{settings.rate:g} requests/s at fixed intervals for {settings.seconds:.0f} s (at most {settings.requests:,}) "
         f"after a {settings.warm_up:.0f} s warm-up, {PHONES} phones; latency runs from the moment a request "
         "was due to its whole answer",
