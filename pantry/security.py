@@ -76,7 +76,8 @@ def retry_after_seconds():
     limit = limiter.current_limit
     if limit is None or not limit.breached:
         return 60
-    return max(1, math.ceil(limit.reset_at - time.time()))
+    window = limit.limit.get_expiry()  # the sliding window's estimate can overshoot by a second
+    return min(window, max(1, math.ceil(limit.reset_at - time.time())))
 
 
 def _configured(name):

@@ -28,7 +28,9 @@ def production(app, database_url):
 
     deployed.config["PROPAGATE_EXCEPTIONS"] = False
     deployed.test_client_class = app.test_client_class
-    return deployed
+    yield deployed
+    with deployed.app_context():
+        db.engine.dispose()  # its own pool: no connection left open for the garbage collector
 
 
 def assert_protected(response):
@@ -162,3 +164,4 @@ def test_forwarded_headers_count_only_behind_a_configured_proxy(app, database_ur
     with behind.app_context():
         assert _seen_by(behind, {"REMOTE_ADDR": "127.0.0.1"}) == expected
         db.session.remove()
+        db.engine.dispose()

@@ -22,6 +22,7 @@ from pantry.languages import safe_next
 from pantry.sites.models import Site
 from pantry.sites.rules import has_control_characters
 from pantry.stock import shelves
+from pantry.stock.ledger import LARGEST_ID
 
 __all__ = ["bp", "load_coordinator"]
 
@@ -38,10 +39,9 @@ def _configure_sign_in(state):
 def load_coordinator(session_id):
     """The coordinator a session cookie names, while their password is the one it was signed in with."""
     coordinator_id, _, fingerprint = str(session_id).partition(":")
-    try:
-        coordinator = db.session.get(Coordinator, int(coordinator_id))
-    except (TypeError, ValueError, OverflowError):
+    if not coordinator_id.isascii() or not coordinator_id.isdigit() or int(coordinator_id) > LARGEST_ID:
         return None
+    coordinator = db.session.get(Coordinator, int(coordinator_id))
     if coordinator is None or not hmac.compare_digest(coordinator.password_fingerprint, fingerprint):
         return None
     return coordinator
