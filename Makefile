@@ -31,10 +31,24 @@ demo: migrate
 run: demo
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-# SQLite first; then PostgreSQL too when PANTRY_TEST_DATABASE_URL names one.
+# The suite on a SQLite file; and when PANTRY_TEST_DATABASE_URL names a PostgreSQL database, the
+# suite again on it, at the same time (much of a leg's time is spent waiting on servers, fsync and
+# the browser, so the two legs together take little more than the longer one). The PostgreSQL
+# leg's output is printed when both are done; it leaves tests marked `once` to the SQLite leg.
+POSTGRES_LOG := .test-postgresql.log
 test: $(VENV)/.test-installed node_modules/.installed
-	env -u PANTRY_TEST_DATABASE_URL $(BIN)/pytest
-	if [ -n "$$PANTRY_TEST_DATABASE_URL" ]; then $(BIN)/pytest; fi
+	@if [ -n "$$PANTRY_TEST_DATABASE_URL" ]; then \
+		echo "The PostgreSQL leg runs alongside, into $(POSTGRES_LOG)"; \
+		$(BIN)/pytest -p no:cacheprovider > $(POSTGRES_LOG) 2>&1 & postgres_leg=$$!; \
+	fi; \
+	env -u PANTRY_TEST_DATABASE_URL $(BIN)/pytest; sqlite=$$?; \
+	postgres=0; \
+	if [ -n "$$postgres_leg" ]; then \
+		wait $$postgres_leg; postgres=$$?; \
+		echo; echo "== The same suite on PostgreSQL ($$PANTRY_TEST_DATABASE_URL):"; cat $(POSTGRES_LOG); \
+	fi; \
+	echo "SQLite leg: exit $$sqlite; PostgreSQL leg: exit $$postgres"; \
+	[ $$sqlite -eq 0 ] && [ $$postgres -eq 0 ]
 
 # Languages. The catalogues live in pantry/translations, the compiled .mo files are committed.
 # `make translations` after changing strings: extract them from the code and templates, merge

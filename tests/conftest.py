@@ -21,6 +21,18 @@ POSTGRES_URL = os.environ.get("PANTRY_TEST_DATABASE_URL")
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 
 
+def pytest_collection_modifyitems(config, items):
+    """`make test` runs the suite on SQLite, then on PostgreSQL. Tests marked `once` look at what
+    the app shows (pages in a browser, every language, the manifest), not at how a database keeps
+    the books, so the PostgreSQL leg leaves them to the SQLite leg."""
+    if not POSTGRES_URL:
+        return
+    left = pytest.mark.skip(reason="does not depend on the database: runs in the SQLite leg")
+    for item in items:
+        if item.get_closest_marker("once"):
+            item.add_marker(left)
+
+
 def settings(database_url, **overrides):
     return {
         "TESTING": True,

@@ -4,7 +4,10 @@ import io
 import json
 import re
 
+import pytest
 from PIL import Image
+
+pytestmark = pytest.mark.once  # what it checks does not depend on the database
 
 
 def test_the_manifest_names_the_app_its_icons_and_how_it_opens(client):

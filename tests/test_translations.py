@@ -32,6 +32,8 @@ from pantry.tags.rules import issue_tag
 from tests.conftest import csrf_token, key, settings
 from tests.mailbox import body, mailbox  # noqa: F401  (the fixture)
 
+pytestmark = pytest.mark.once  # what it checks does not depend on the database
+
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "pantry"
 TRANSLATIONS = PACKAGE / "translations"

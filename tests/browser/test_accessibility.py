@@ -33,6 +33,8 @@ from tests.browser import checks
 from tests.browser.conftest import PHONE
 from tests.conftest import key
 
+pytestmark = pytest.mark.once  # what it checks does not depend on the database
+
 VARIANTS = [("en", "light"), ("en", "dark"), ("es", "light"), ("es", "dark")]
 WALKED = "en-light"  # the variant whose pages are walked with Tab, key by key; the others focus by script
 LOCALES = {"en": "en-US", "es": "es-ES"}  # the browser's Accept-Language, as a phone would send it

@@ -10,6 +10,8 @@ from pantry.database import utcnow
 from pantry.stock import ledger
 from tests.conftest import key
 
+pytestmark = pytest.mark.once  # what it checks does not depend on the database
+
 PASSWORD = "a long enough password"
 
 

@@ -24,6 +24,8 @@ from pantry.stock import ledger
 from pantry.tags.rules import issue_tag
 from tests.conftest import key
 
+pytestmark = pytest.mark.once  # what it checks does not depend on the database
+
 both = pytest.mark.parametrize("phone", [True, False], ids=["javascript", "no-javascript"], indirect=True)
 
 

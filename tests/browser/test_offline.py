@@ -14,6 +14,8 @@ from pantry.stock.models import Item, Movement
 from pantry.tags.rules import issue_tag, revoke_tag
 from tests.conftest import key
 
+pytestmark = pytest.mark.once  # what it checks does not depend on the database
+
 
 @pytest.fixture
 def site_tag(session, make_site, make_item):

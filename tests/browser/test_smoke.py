@@ -1,7 +1,11 @@
 """The browser set-up itself: a phone-sized Chromium reaches the app, and axe runs."""
+import pytest
+
 from pantry.database import utcnow
 from pantry.stock import ledger
 from tests.conftest import key
+
+pytestmark = pytest.mark.once  # what it checks does not depend on the database
 
 
 def test_a_phone_opens_a_site_page_with_no_accessibility_violations(phone, axe, session, make_site, make_item):
