@@ -12,6 +12,7 @@ from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 limiter = Limiter(key_func=get_remote_address)
+BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 # No inline script or style anywhere: every script and stylesheet is a file under /static.
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -55,7 +56,8 @@ def register(app):
         """A body with no Content-Length (chunked; gunicorn marks it wsgi.input_terminated) is
         cut at MAX_CONTENT_LENGTH by Werkzeug and then parsed as if it were whole. Read it to the
         limit here: one byte more raises RequestEntityTooLarge (413), before any view sees it."""
-        if request.content_length is None and request.environ.get("wsgi.input_terminated"):
+        if (request.method in BODY_METHODS and request.content_length is None
+                and request.environ.get("wsgi.input_terminated")):
             request.get_data(cache=True)
             request.stream.read(1)
 
