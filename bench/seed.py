@@ -41,8 +41,10 @@ def network(session, now):
                                    best_before=today + timedelta(days=days))
         home = sites[0]
         taken = next(item for item in items if item.name == TAKEN)
-        for days in (20, 40, 60):
-            ledger.restock(session, home.id, taken.id, 200_000, _key(), now, best_before=today + timedelta(days=days))
+        for days in (20, 40, 60):  # 600,000 in all, so the benchmarked takes never run it out
+            for _ in range(200_000 // ledger.LARGEST_QUANTITY):
+                ledger.restock(session, home.id, taken.id, ledger.LARGEST_QUANTITY, _key(), now,
+                               best_before=today + timedelta(days=days))
         for stock in session.scalars(select(Stock)):
             stock.target = 12
         tag = issue_tag(session, home, "site", now)
