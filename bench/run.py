@@ -141,6 +141,8 @@ class Bench:
             f"2: the bare page is a static template of the site page's own {len(page):,} bytes; Pantry keeps "
             "public pages rendered per process while the site's latest movement is the same (at most "
             "PAGE_CACHE_SECONDS); the second line and figure 3 turn that off",
+            "3: the deep history is one movement a minute, ending 15 days ago: before the 14 days the site "
+            "page's charts draw, which grow with recent movements, not with depth",
             f"4: gzip -6 of each body; budget {weight.BUDGET:,} B; loads: scan page "
             f"{sorted(scan_weight.loads) or 'nothing'}, site page {sorted(site_weight.loads) or 'nothing'}",
             f"5: best of {labels.ROUNDS}, fresh codes each round; the PDF of {labels.LABELS} labels is {pdf_bytes:,} B",

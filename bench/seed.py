@@ -91,6 +91,9 @@ FROM n
 """)
 
 
+HISTORY_ENDS_BEFORE = timedelta(days=15)
+
+
 def deep_history(session, total, now):
     """Bring the ledger to `total` movements with bulk SQL (SQLite), the oldest first."""
     rows = total - movements(session)
@@ -99,7 +102,9 @@ def deep_history(session, total, now):
     first_site, last_site = session.execute(select(func.min(Site.id), func.max(Site.id))).one()
     first_item, last_item = session.execute(select(func.min(Item.id), func.max(Item.id))).one()
     rows += rows % 2  # whole pairs only
-    start = (now - timedelta(seconds=rows * 60) - timedelta(days=1)).replace(tzinfo=None, microsecond=0)
+    # The history ends before the site page's charts begin (their last 14 days), so the deep and the
+    # shallow ledgers have the same recent days and the figure compares depth alone.
+    start = (now - timedelta(seconds=rows * 60) - HISTORY_ENDS_BEFORE).replace(tzinfo=None, microsecond=0)
     with writer():
         session.execute(BULK, {
             "rows": rows, "first_site": first_site, "sites": last_site - first_site + 1,
