@@ -96,7 +96,7 @@ def count(slug):
     form = CountForm()
     if not form.validate():
         return _stock_page(site, form, 422)
-    item = db.session.get(Item, form.item.data)
+    item = db.session.get(Item, form.item.data) if ledger.within_ids(form.item.data) else None
     if item is None:
         form.item.errors.append(_("There is no such item."))
         return _stock_page(site, form, 422)

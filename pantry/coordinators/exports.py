@@ -8,7 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 from flask import Response, current_app, render_template, request, stream_with_context
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
-from flask_wtf import FlaskForm
+from pantry.forms import FlaskForm
 from sqlalchemy import select
 from wtforms import DateField
 from wtforms.validators import InputRequired, ValidationError

@@ -2,7 +2,7 @@
 corrections, counts, shift patterns and shifts. The limits mirror the rules', so most mistakes
 are caught here first."""
 from flask_babel import lazy_gettext as _l, lazy_pgettext
-from flask_wtf import FlaskForm
+from pantry.forms import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,

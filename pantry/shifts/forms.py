@@ -2,7 +2,7 @@
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from pantry.forms import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 

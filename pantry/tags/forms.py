@@ -1,7 +1,7 @@
 """What a person at the fridge sends: a take or a restock, an undo, a typed code."""
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from pantry.forms import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 

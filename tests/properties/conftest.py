@@ -104,3 +104,14 @@ def page_token(client, path):
     page = client.get(path)
     assert page.status_code == 200, path
     return csrf_token(page.text)
+
+
+@pytest.fixture
+def desk(app, world):
+    """A browser of its own, signed in as the world's coordinator."""
+    client = app.test_client()
+    token = page_token(client, "/admin/sign-in")
+    answer = client.post("/admin/sign-in", data={"csrf_token": token, "email": world.coordinator_email,
+                                                 "password": PASSWORD})
+    assert answer.status_code == 303, answer.status_code
+    return client

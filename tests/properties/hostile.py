@@ -76,6 +76,16 @@ def csrf_tokens(draw, good):
     return draw(hostile_text)
 
 
+def header_safe(token):
+    """A token as a header can carry it (Werkzeug refuses a header with a line break in it)."""
+    return token.replace("\r", "").replace("\n", "")
+
+
+def with_token(pairs, token):
+    """The form's fields with the CSRF token first, or without one when `token` is None."""
+    return pairs if token is None else [("csrf_token", token), *pairs]
+
+
 def urlencoded(pairs):
     return "&".join(f"{quote(name, safe='')}={quote(value, safe='')}" for name, value in pairs).encode()
 

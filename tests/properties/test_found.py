@@ -131,3 +131,35 @@ def test_a_chunked_body_past_the_limit_is_413_not_cut_short_and_logged(app, clie
     assert chunked_log(client, world, token, app.config["MAX_CONTENT_LENGTH"]).status_code == 413
     assert row_counts(session) == before
     assert chunked_log(client, world, token, 100).status_code == 303  # a small one still works
+
+
+def test_a_count_of_a_huge_item_number_is_refused_not_a_500(desk, session, world):
+    """Was an OverflowError on SQLite: the coordinator's count looked the item up as sent."""
+    token = page_token(desk, f"/admin/sites/{world.slug}/stock")
+    before = row_counts(session)
+    for item in TOO_LARGE:
+        answer = desk.post(f"/admin/sites/{world.slug}/count", data={
+            "csrf_token": token, "key": key(), "item": str(item), "counted": "0"})
+        assert answer.status_code == 422
+        assert "There is no such item." in answer.text
+    assert row_counts(session) == before
+
+
+@pytest.mark.parametrize("body", [b"[[1]]", b'"a"', b"5", b"[" * 100_000 + b"]" * 100_000,
+                                  b'{"name": 5, "kind": {"a": 1}, "state": [null, "open"]}'])
+def test_an_admin_form_sent_json_that_is_not_text_fields_is_refused_not_a_500(desk, session, world, body):
+    """Was a 500: Flask-WTF read any JSON body as the form's fields (a list, a string or a number
+    cannot be; a number or an object in a field reached validators that expect text)."""
+    token = page_token(desk, "/admin/sites/new")
+    before = row_counts(session)
+    answer = desk.post("/admin/sites/new", data=body, content_type="application/json",
+                       headers={"X-CSRFToken": token})
+    assert answer.status_code == 422
+    assert row_counts(session) == before
+
+
+def test_an_admin_form_sent_a_json_object_of_text_still_saves(desk, session, world):
+    token = page_token(desk, "/admin/items/new")
+    answer = desk.post("/admin/items/new", data=json.dumps({"name": "Rice 1 kg", "category": "dry", "unit": 1}),
+                       content_type="application/json", headers={"X-CSRFToken": token})
+    assert answer.status_code == 303, answer.text
