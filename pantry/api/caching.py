@@ -20,7 +20,7 @@ CACHE_CONTROL = f"public, max-age={MAX_AGE}"
 # entity-tag = [ W/ ] DQUOTE *etagc DQUOTE
 _ENTITY_TAG = r'(?:W/)?"[\x21\x23-\x7e\x80-\xff]*"'
 _LIST = re.compile(rf"[ \t,]*(?:{_ENTITY_TAG}(?:[ \t]*,[ \t,]*{_ENTITY_TAG})*[ \t,]*)?")
-_OPAQUE = re.compile(rf'(?:W/)?("[\x21\x23-\x7e\x80-\xff]*")')
+_OPAQUE = re.compile(r'(?:W/)?("[\x21\x23-\x7e\x80-\xff]*")')
 
 
 class BadIfNoneMatch(Refusal):

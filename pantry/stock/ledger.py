@@ -4,11 +4,8 @@ Each rule takes the session and `now`, locks the stock row of the item at the
 site, applies its change with conditional `quantity = quantity + :delta`
 updates, appends one movement, and flushes. The caller commits.
 """
-import hashlib
-import json
-import re
-from dataclasses import astuple, dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select, update
@@ -18,7 +15,6 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from pantry.sites.models import Site
 from pantry.stock.errors import (
     AlreadyCorrected,
-    BadEntry,
     CannotCorrect,
     IdempotencyConflict,
     LedgerError,
@@ -28,35 +24,17 @@ from pantry.stock.errors import (
     UnknownMovement,
     UnknownSite,
 )
+from pantry.stock.entries import (  # noqa: F401  (Entry and the limits are the ledger's words too)
+    KEY_RE,
+    LARGEST_ID,
+    LARGEST_QUANTITY,
+    Entry,
+    check,
+    findable,
+    get,
+    within_ids,
+)
 from pantry.stock.models import Allocation, Batch, Item, Movement, Stock
-
-KEY_RE = re.compile(r"[A-Za-z0-9_-]{8,64}")  # as the forms and the API take them (pantry.tags.forms)
-LARGEST_ID = 2**31 - 1  # ids are 32-bit on PostgreSQL: a larger number names nothing
-LARGEST_QUANTITY = 100_000  # far above any one entry, far below what a stock row can hold
-
-
-@dataclass(frozen=True)
-class Entry:
-    """What someone asks the ledger to record. `key` makes the request idempotent."""
-
-    kind: str
-    key: str
-    site_id: int | None = None
-    item_id: int | None = None
-    quantity: int = 0
-    best_before: date | None = None
-    batch_id: int | None = None
-    corrects_id: int | None = None
-    source: str = "scan"
-    recorded_by: str = ""
-    note: str = ""
-
-    def digest(self):
-        """The payload a replayed key must match: everything but who sent it and how."""
-        payload = astuple(self)[:8]
-        raw = json.dumps(payload, default=str, separators=(",", ":"))
-        return hashlib.sha256(raw.encode()).hexdigest()
-
 
 def restock(session, site_id, item_id, quantity, key, now, best_before=None, **extra):
     entry = Entry("restock", key, site_id, item_id, quantity, best_before=best_before, **extra)
@@ -84,8 +62,8 @@ def undo(session, movement_id, key, now, window=timedelta(minutes=5)):
     """A correction asked for by the person who logged the entry, within `window`.
     The same undo sent again later still answers like the first time."""
     entry = Entry("correction", key, corrects_id=movement_id, source="undo")
-    _check(entry)
-    original = _get(session, Movement, movement_id)
+    check(entry)
+    original = get(session, Movement, movement_id)
     if original is None:
         raise UnknownMovement()
     if now - original.created_at > window and find_replay(session, entry) is None:
@@ -96,9 +74,9 @@ def undo(session, movement_id, key, now, window=timedelta(minutes=5)):
 def record(session, entry, now):
     """Apply `entry` once. The same key again returns the first movement;
     the same key with another payload raises IdempotencyConflict."""
-    _check(entry)
+    check(entry)
     if entry.kind == "correction":
-        original = _get(session, Movement, entry.corrects_id)
+        original = get(session, Movement, entry.corrects_id)
         if original is None:
             raise UnknownMovement()
         site_id, item_id = original.site_id, original.item_id
@@ -162,8 +140,8 @@ class Change:
 
 def _check_exists(session, site_id, item_id):
     site, item = session.execute(select(
-        select(Site.id).where(Site.id == _findable(site_id)).exists(),
-        select(Item.id).where(Item.id == _findable(item_id)).exists(),
+        select(Site.id).where(Site.id == findable(site_id)).exists(),
+        select(Item.id).where(Item.id == findable(item_id)).exists(),
     )).one()
     if not site:
         raise UnknownSite()
@@ -203,43 +181,6 @@ def lock_stock(session, site_id, item_id):
     return stock
 
 
-def within_ids(value):
-    """Whether `value` can be the id of a row: a whole number the database can be asked about."""
-    return type(value) is int and 0 < value <= LARGEST_ID
-
-
-def _findable(value):
-    """The id to look for; None (which finds nothing) for a number no row can have."""
-    return value if within_ids(value) else None
-
-
-def _get(session, model, id, **options):
-    return session.get(model, id, **options) if within_ids(id) else None
-
-
-def _check(entry):
-    if not isinstance(entry.key, str) or not KEY_RE.fullmatch(entry.key):
-        raise BadEntry("Every entry needs an idempotency key of 8 to 64 letters, digits, - or _.")
-    for name in ("site_id", "item_id", "batch_id", "corrects_id"):
-        if getattr(entry, name) is not None and type(getattr(entry, name)) is not int:  # not True, not "3"
-            raise BadEntry(f"The {name} must be a whole number.")
-    if entry.kind == "correction":
-        if entry.corrects_id is None:
-            raise BadEntry("A correction names the entry it corrects.")
-        return
-    if entry.kind not in _APPLY:
-        raise BadEntry(f"Unknown kind of entry: {entry.kind!r}.")
-    if type(entry.quantity) is not int:
-        raise BadEntry("The quantity must be a whole number.")
-    least = 0 if entry.kind == "count" else 1
-    if not least <= entry.quantity <= LARGEST_QUANTITY:
-        raise BadEntry("The quantity must be from %d to %d." % (least, LARGEST_QUANTITY))
-    if entry.best_before is not None and entry.kind != "restock":
-        raise BadEntry("Only a restock carries a best-before date.")
-    if entry.best_before is not None and type(entry.best_before) is not date:  # not a datetime, not a string
-        raise BadEntry("The best-before date must be a date.")
-
-
 def _restock(session, stock, entry, now):
     batch = _batch_for(session, stock, entry.best_before, now)
     return Change([_move(session, batch, entry.quantity)], {"last_restocked_at": now})
@@ -255,7 +196,7 @@ def _take(session, stock, entry, now):
 def _discard(session, stock, entry, now):
     if entry.batch_id is None:
         return _take(session, stock, entry, now)
-    batch = _get(session, Batch, entry.batch_id, populate_existing=True)
+    batch = get(session, Batch, entry.batch_id, populate_existing=True)
     if batch is None or (batch.site_id, batch.item_id) != (stock.site_id, stock.item_id):
         raise UnknownBatch()
     removed = min(batch.quantity, entry.quantity)

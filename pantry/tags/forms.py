@@ -3,7 +3,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from pantry.forms import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 KEY_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
 

@@ -167,5 +167,5 @@ def test_every_admin_form_sent_json_of_any_shape_never_fails(desk, session, worl
     fields = data.draw(json_fields(plausible), label="fields")
     body, content_type = data.draw(json_bodies(fields), label="body")
     headers = {} if token is None else {"X-CSRFToken": header_safe(token)}
-    answer = post(desk, session, path, body, content_type, headers)
+    post(desk, session, path, body, content_type, headers)
     assert_sites_read_back(session)

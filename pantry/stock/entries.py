@@ -1,0 +1,77 @@
+"""What may be asked of the ledger: an Entry, its idempotency key, and the checks that refuse
+(BadEntry) what no rule could record, before anything is read or locked. Ids and quantities
+the database could not hold name nothing, rather than reach it."""
+import hashlib
+import json
+import re
+from dataclasses import astuple, dataclass
+from datetime import date
+
+from pantry.stock.errors import BadEntry
+
+KINDS = {"restock", "take", "discard", "count", "correction"}
+KEY_RE = re.compile(r"[A-Za-z0-9_-]{8,64}")  # as the forms and the API take them (pantry.tags.forms)
+LARGEST_ID = 2**31 - 1  # ids are 32-bit on PostgreSQL: a larger number names nothing
+LARGEST_QUANTITY = 100_000  # far above any one entry, far below what a stock row can hold
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What someone asks the ledger to record. `key` makes the request idempotent."""
+
+    kind: str
+    key: str
+    site_id: int | None = None
+    item_id: int | None = None
+    quantity: int = 0
+    best_before: date | None = None
+    batch_id: int | None = None
+    corrects_id: int | None = None
+    source: str = "scan"
+    recorded_by: str = ""
+    note: str = ""
+
+    def digest(self):
+        """The payload a replayed key must match: everything but who sent it and how."""
+        payload = astuple(self)[:8]
+        raw = json.dumps(payload, default=str, separators=(",", ":"))
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def within_ids(value):
+    """Whether `value` can be the id of a row: a whole number the database can be asked about."""
+    return type(value) is int and 0 < value <= LARGEST_ID
+
+
+def findable(value):
+    """The id to look for; None (which finds nothing) for a number no row can have."""
+    return value if within_ids(value) else None
+
+
+def get(session, model, id, **options):
+    """session.get, for an id a row could have; None for any other."""
+    return session.get(model, id, **options) if within_ids(id) else None
+
+
+def check(entry):
+    """Refuse (BadEntry) what no rule could record: checked before anything is read or locked."""
+    if not isinstance(entry.key, str) or not KEY_RE.fullmatch(entry.key):
+        raise BadEntry("Every entry needs an idempotency key of 8 to 64 letters, digits, - or _.")
+    for name in ("site_id", "item_id", "batch_id", "corrects_id"):
+        if getattr(entry, name) is not None and type(getattr(entry, name)) is not int:  # not True, not "3"
+            raise BadEntry(f"The {name} must be a whole number.")
+    if entry.kind == "correction":
+        if entry.corrects_id is None:
+            raise BadEntry("A correction names the entry it corrects.")
+        return
+    if entry.kind not in KINDS:
+        raise BadEntry(f"Unknown kind of entry: {entry.kind!r}.")
+    if type(entry.quantity) is not int:
+        raise BadEntry("The quantity must be a whole number.")
+    least = 0 if entry.kind == "count" else 1
+    if not least <= entry.quantity <= LARGEST_QUANTITY:
+        raise BadEntry("The quantity must be from %d to %d." % (least, LARGEST_QUANTITY))
+    if entry.best_before is not None and entry.kind != "restock":
+        raise BadEntry("Only a restock carries a best-before date.")
+    if entry.best_before is not None and type(entry.best_before) is not date:  # not a datetime, not a string
+        raise BadEntry("The best-before date must be a date.")
