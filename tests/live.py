@@ -22,17 +22,26 @@ def free_port():
 
 @contextmanager
 def gunicorn(database_url, workers=2, threads=4, **settings):
-    """Serve the app from `database_url` with `workers` processes; stop it afterwards, always."""
-    port = free_port()
-    env = environment(database_url, **settings)
-    command = [
-        sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
-        "--workers", str(workers), "--threads", str(threads), "--log-level", "warning", "wsgi:app",
-    ]
-    server = subprocess.Popen(command, cwd=ROOT, env=env)
-    try:
+    """Serve the app from `database_url` with `workers` processes; yield its port once it
+    listens; stop it afterwards, always."""
+    with gunicorn_process(database_url, workers, threads, **settings) as (port, server):
         _wait_for(port, server)
         yield port
+
+
+@contextmanager
+def gunicorn_process(database_url, workers=2, threads=4, options=(), log_level="warning", env=None, **settings):
+    """gunicorn serving the app from `database_url` on a free loopback port, as (port, process),
+    before it listens; `options` go on its command line, `env` into its environment. Stopped
+    afterwards, always."""
+    port = free_port()
+    command = [
+        sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+        "--threads", str(threads), "--log-level", log_level, *options, "wsgi:app",
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, env={**environment(database_url, **settings), **(env or {})})
+    try:
+        yield port, server
     finally:
         server.terminate()
         try:

@@ -12,28 +12,10 @@ def problems(session):
     """Everything wrong with the books, as readable lines; empty when all is well."""
     session.rollback()  # a fresh snapshot
     found = list(discrepancies(session))
-    allocated = (
-        select(Allocation.movement_id, func.sum(Allocation.delta).label("total"))
-        .group_by(Allocation.movement_id)
-        .subquery()
-    )
-    half = session.execute(
-        select(Movement.id, Movement.delta, allocated.c.total)
-        .outerjoin(allocated, allocated.c.movement_id == Movement.id)
-        .where(Movement.delta != func.coalesce(allocated.c.total, 0))
-    ).all()
-    found += [f"movement {id}: delta {delta} but its batches moved {total}" for id, delta, total in half]
-    by_batch = (
-        select(Allocation.batch_id, func.sum(Allocation.delta).label("total"))
-        .group_by(Allocation.batch_id)
-        .subquery()
-    )
-    loose = session.execute(
-        select(Batch.id, Batch.quantity, by_batch.c.total)
-        .outerjoin(by_batch, by_batch.c.batch_id == Batch.id)
-        .where(Batch.quantity != func.coalesce(by_batch.c.total, 0))
-    ).all()
-    found += [f"batch {id}: holds {quantity} but its movements add up to {total}" for id, quantity, total in loose]
+    found += [f"movement {id}: delta {delta} but its batches moved {total}"
+              for id, delta, total in _unlike_its_allocations(session, Movement, Movement.delta, "movement_id")]
+    found += [f"batch {id}: holds {quantity} but its movements add up to {total}"
+              for id, quantity, total in _unlike_its_allocations(session, Batch, Batch.quantity, "batch_id")]
     if session.get_bind().dialect.name == "sqlite":
         checked = session.execute(text("PRAGMA integrity_check")).scalars().all()
         if checked != ["ok"]:
@@ -68,3 +50,17 @@ def stock_of(session, site_id):
     rows = session.execute(select(Stock.item_id, Stock.quantity).where(Stock.site_id == site_id)).all()
     session.rollback()
     return dict(rows)
+
+
+def _unlike_its_allocations(session, model, amount, link):
+    """Rows of `model` whose `amount` is not the sum of the allocations naming them by `link`."""
+    totals = (
+        select(getattr(Allocation, link).label("owner"), func.sum(Allocation.delta).label("total"))
+        .group_by(getattr(Allocation, link))
+        .subquery()
+    )
+    return session.execute(
+        select(model.id, amount, totals.c.total)
+        .outerjoin(totals, totals.c.owner == model.id)
+        .where(amount != func.coalesce(totals.c.total, 0))
+    ).all()

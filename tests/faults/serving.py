@@ -4,14 +4,13 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.live import environment, free_port
+from tests.live import gunicorn_process
 
 ROOT = Path(__file__).resolve().parents[2]
 HOOKS = Path(__file__).with_name("gunicorn_hooks.py")
@@ -52,24 +51,15 @@ class Server:
 
 @contextmanager
 def gunicorn(database_url, workers=2, threads=4, **settings):
-    """Serve the app from `database_url`; stop it afterwards, always."""
-    port = free_port()
+    """Serve the app from `database_url`; yield the Server once every worker has loaded the app."""
     ready_dir = Path(tempfile.mkdtemp(prefix="pantry-workers-"))
-    env = {**environment(database_url, **settings), "FAULTS_READY_DIR": str(ready_dir)}
-    command = [
-        sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-        "--threads", str(threads), "--log-level", "error", "--config", str(HOOKS), "wsgi:app",
-    ]
-    master = subprocess.Popen(command, cwd=ROOT, env=env)
-    server = Server(port, master, ready_dir)
     try:
-        server.wait_for_workers(workers)
-        yield server
+        with gunicorn_process(
+            database_url, workers, threads, options=("--config", str(HOOKS)), log_level="error",
+            env={"FAULTS_READY_DIR": str(ready_dir)}, **settings,
+        ) as (port, master):
+            server = Server(port, master, ready_dir)
+            server.wait_for_workers(workers)
+            yield server
     finally:
-        master.terminate()
-        try:
-            master.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            master.kill()
-            master.wait()
         shutil.rmtree(ready_dir, ignore_errors=True)
