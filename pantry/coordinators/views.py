@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from pantry import security
 from pantry.coordinators import alerts, books, dashboard, exports, labels, network, rota  # noqa: F401  (they join bp)
-from pantry.coordinators import invitations
+from pantry.coordinators import journal_pages, peers, review_pages  # noqa: F401  (they join bp)
+from pantry.coordinators import invitations, membership
 from pantry.coordinators.blueprint import bp
 from pantry.coordinators.forms import ButtonForm, InviteForm, PasswordForm, SignInForm
 from pantry.coordinators.models import Coordinator
@@ -42,7 +43,8 @@ def load_coordinator(session_id):
     if not coordinator_id.isascii() or not coordinator_id.isdigit() or int(coordinator_id) > LARGEST_ID:
         return None
     coordinator = db.session.get(Coordinator, int(coordinator_id))
-    if coordinator is None or not hmac.compare_digest(coordinator.password_fingerprint, fingerprint):
+    if coordinator is None or coordinator.left_at is not None \
+            or not hmac.compare_digest(coordinator.password_fingerprint, fingerprint):
         return None
     return coordinator
 
@@ -98,9 +100,7 @@ def welcome(token):
     form = PasswordForm()
     if form.validate_on_submit():
         try:
-            coordinator = commit_write(
-                db.session, lambda: invitations.accept(db.session, token, form.password.data, now)
-            )
+            coordinator = commit_write(db.session, lambda: membership.join(db.session, token, form.password.data, now))
         except invitations.BadPassword as error:
             db.session.rollback()
             form.password.errors.append(error.message)
@@ -124,21 +124,18 @@ def invite():
         config = current_app.config
         now = utcnow()
         try:
-            coordinator, link = commit_write(db.session, lambda: invitations.invite(
-                db.session, form.email.data, form.name.data, now, config["BASE_URL"],
-                days=config["INVITATION_DAYS"], invited_by=current_user.email,
-            ))
-        except invitations.InvitationError as error:
+            invitation, link = commit_write(db.session, lambda: membership.invite(
+                db.session, current_user, form.email.data, form.name.data, now, config["BASE_URL"],
+                days=config["INVITATION_DAYS"]))
+        except (invitations.InvitationError, membership.MembershipError) as error:
             db.session.rollback()
             form[_invite_field(error)].errors.append(error.message)
-        else:
-            page = render_template(
-                "coordinators/invited.html", coordinator=coordinator, link=link, days=config["INVITATION_DAYS"]
-            )
-            return _no_store(page, 200)
-    coordinators = db.session.scalars(select(Coordinator).order_by(Coordinator.email)).all()
+            return render_template("coordinators/invite.html", form=form), error.status
+        page = render_template("coordinators/invited.html", coordinator=invitation.coordinator, link=link,
+                               days=config["INVITATION_DAYS"], waiting=invitation.waiting)
+        return _no_store(page, 200)
     status = 422 if form.errors else 200
-    return render_template("coordinators/invite.html", form=form, coordinators=coordinators), status
+    return render_template("coordinators/invite.html", form=form), status
 
 
 def _start_session(coordinator):
