@@ -13,7 +13,7 @@ from werkzeug.security import generate_password_hash
 from pantry import demo
 from pantry.care.rules import record_care
 from pantry.clock import deployment_zone, local_today
-from pantry.coordinators import invitations
+from pantry.coordinators import membership, reviews
 from pantry.coordinators.models import Coordinator
 from pantry.database import utcnow, writer
 from pantry.extensions import db
@@ -34,6 +34,8 @@ class Network:
     shift_id: int  # a shift open for sign-up: its page has a form, so a CSRF token
     manage_token: str  # the volunteer's private link
     invitation_token: str  # a coordinator's one-time welcome link, not used yet
+    email_token: str  # Ada's link to confirm a new address, not used yet
+    peer_email: str  # Bea, a second coordinator, under review
 
 
 @pytest.fixture
@@ -60,17 +62,22 @@ def network(app, session):
         signups.sign_up(session, shift.id, "Bo Chen", "bo.chen@example.org", "555-0142", False,
                         sign_up_key, token, now)
         # A cheap hash keeps the tests quick; the real default is exercised in tests/coordinators.
-        session.add(Coordinator(email="ada@example.org", name="Ada",
-                                password_hash=generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")))
-        _, link = invitations.invite(session, "new@example.org", "Nia", now, config["BASE_URL"],
-                                     days=config["INVITATION_DAYS"], invited_by="ada@example.org")
+        ada, bea = (Coordinator(email=f"{name.lower()}@example.org", name=name, joined_at=now,
+                                password_hash=generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000"))
+                    for name in ("Ada", "Bea"))
+        session.add_all([ada, bea])
+        session.flush()
+        _, link = membership.invite(session, ada, "new@example.org", "Nia", now, config["BASE_URL"],
+                                    days=config["INVITATION_DAYS"])
+        _, email_token = membership.ask_new_email(session, ada, "ada.new@example.org", now, days=7)
+        reviews.open_review(session, ada, bea.id, "Bea has not come to a shift in months.", now)
         session.commit()
-    return Network("ada@example.org", shift.id, token, link.rsplit("/", 1)[1])
+    return Network("ada@example.org", shift.id, token, link.rsplit("/", 1)[1], email_token, "bea@example.org")
 
 
 @pytest.fixture
 def network_fillings(app, session, network):
-    return fillings(app, session, invitation_tokens=[network.invitation_token])
+    return fillings(app, session, invitation_tokens=[network.invitation_token], email_tokens=[network.email_token])
 
 
 @pytest.fixture
