@@ -137,6 +137,26 @@ class ReviewVote(db.Model):
     voter: Mapped[Coordinator] = relationship()
 
 
+class Recovery(db.Model):
+    """A way back in for a coordinator who forgot their password when no mail is set up: one
+    coordinator asks, a second agrees, and the first of them to hand it over gets the link."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey(Coordinator.id), index=True)
+    asked_by_id: Mapped[int] = mapped_column(ForeignKey(Coordinator.id))
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    agreed_by_id: Mapped[int | None] = mapped_column(ForeignKey(Coordinator.id))
+    agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    handed_by_id: Mapped[int | None] = mapped_column(ForeignKey(Coordinator.id))
+    handed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    told_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the owner saw it at their next sign-in
+
+    subject: Mapped[Coordinator] = relationship(foreign_keys=[subject_id])
+    asked_by: Mapped[Coordinator] = relationship(foreign_keys=[asked_by_id])
+    agreed_by: Mapped[Coordinator | None] = relationship(foreign_keys=[agreed_by_id])
+    handed_by: Mapped[Coordinator | None] = relationship(foreign_keys=[handed_by_id])
+
+
 def new_token():
     return secrets.token_urlsafe(32)
 

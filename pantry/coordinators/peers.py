@@ -6,7 +6,7 @@ from flask_login import current_user, login_required, logout_user
 from sqlalchemy import func, select
 from wtforms import SelectChoice
 
-from pantry.coordinators import invitations, letters, membership
+from pantry.coordinators import invitations, letters, membership, recovery
 from pantry.coordinators.blueprint import bp, refuse
 from pantry.coordinators.forms import ButtonForm
 from pantry.coordinators.models import Invitation, Review
@@ -27,10 +27,10 @@ OLD_ADDRESS_BODY = _l("Hello %(name)s,\n\nThe address of your Pantry account is 
 @bp.get("/coordinators", endpoint="peers")
 @login_required
 def peers_page():
-    return _peers_page(200)
+    return coordinators_page(200)
 
 
-def _peers_page(status):
+def coordinators_page(status):
     now = utcnow()
     last = dict(db.session.execute(select(JournalEntry.coordinator_id, func.max(JournalEntry.at))
                                    .group_by(JournalEntry.coordinator_id)).all())
@@ -41,6 +41,7 @@ def _peers_page(status):
                                 .order_by(Review.closed_at.desc()).limit(20)).all()
     return render_template("coordinators/peers.html", members=membership.members(db.session), last=last,
                            invitations=waiting, open_reviews=open_reviews, closed_reviews=closed,
+                           recoveries=recovery.open_recoveries(db.session, now), mail=letters.mail_is_set_up(),
                            languages=names(current_app.config["LANGUAGES"]), form=ButtonForm()), status
 
 
@@ -53,7 +54,7 @@ def agree(invitation_id):
             invitation = commit_write(db.session, lambda: membership.agree(db.session, current_user, invitation_id, now))
         except membership.MembershipError as error:
             refuse(error)
-            return _peers_page(error.status)
+            return coordinators_page(error.status)
         flash(_("You agreed: the link for %(email)s works now.", email=invitation.coordinator.email), "logged")
     return redirect(url_for("coordinators.peers"), 303)
 

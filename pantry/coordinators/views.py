@@ -6,14 +6,14 @@ alerts.py mails coordinators when a fridge is too warm."""
 import hmac
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import format_datetime, gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from pantry import security
 from pantry.coordinators import alerts, books, dashboard, exports, labels, network, rota  # noqa: F401  (they join bp)
-from pantry.coordinators import journal_pages, peers, review_pages  # noqa: F401  (they join bp)
-from pantry.coordinators import invitations, membership
+from pantry.coordinators import journal_pages, peers, recovery_pages, review_pages  # noqa: F401  (they join bp)
+from pantry.coordinators import invitations, letters, membership, recovery
 from pantry.coordinators.blueprint import bp
 from pantry.coordinators.forms import ButtonForm, InviteForm, PasswordForm, SignInForm
 from pantry.coordinators.models import Coordinator
@@ -26,6 +26,9 @@ from pantry.stock import shelves
 from pantry.stock.ledger import LARGEST_ID
 
 __all__ = ["bp", "load_coordinator"]
+PASSWORD_SUBJECT = _l("Your Pantry password changed")
+PASSWORD_BODY = _l("Hello %(name)s,\n\nThe password of your Pantry account was just changed with a one-time link. "
+                   "If you did not do this, tell another coordinator at once.\n")
 
 
 @bp.record_once
@@ -73,6 +76,7 @@ def sign_in():
             form.password.errors.append(error.message)
         else:
             _start_session(coordinator)
+            _tell_of_recoveries(coordinator)
             return redirect(_after_sign_in(form.next.data), 303)
     status = 422 if form.is_submitted() else 200
     return render_template("coordinators/sign_in.html", form=form), status
@@ -98,6 +102,7 @@ def welcome(token):
     except invitations.InvitationError as error:
         return _no_store(render_template("coordinators/welcome.html", refusal=error.message), error.status)
     form = PasswordForm()
+    had_password = invitation.coordinator.password_hash is not None
     if form.validate_on_submit():
         try:
             coordinator = commit_write(db.session, lambda: membership.join(db.session, token, form.password.data, now))
@@ -109,6 +114,9 @@ def welcome(token):
             return _no_store(render_template("coordinators/welcome.html", refusal=error.message), error.status)
         else:
             _start_session(coordinator)
+            if had_password:
+                letters.send(coordinator.email, coordinator.language, PASSWORD_SUBJECT, PASSWORD_BODY,
+                             name=coordinator.display_name)
             flash(_("Your password is set. Welcome, %(name)s.", name=coordinator.display_name), "logged")
             return redirect(url_for("coordinators.home"), 303)
     status = 422 if form.errors else 200
@@ -136,6 +144,16 @@ def invite():
         return _no_store(page, 200)
     status = 422 if form.errors else 200
     return render_template("coordinators/invite.html", form=form), status
+
+
+def _tell_of_recoveries(coordinator):
+    """The owner learns, at their next sign-in, of every link two others issued for them."""
+    now = utcnow()
+    for found in commit_write(db.session, lambda: recovery.tell(db.session, coordinator, now)):
+        flash(_("On %(when)s, %(asked)s and %(agreed)s issued a one-time link to your account, handed over by "
+                "%(handed)s. If you did not ask for it, tell the other coordinators.",
+                when=format_datetime(found.handed_at, "short"), asked=found.asked_by.display_name,
+                agreed=found.agreed_by.display_name, handed=found.handed_by.display_name), "warning")
 
 
 def _start_session(coordinator):

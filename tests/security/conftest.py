@@ -13,7 +13,7 @@ from werkzeug.security import generate_password_hash
 from pantry import demo
 from pantry.care.rules import record_care
 from pantry.clock import deployment_zone, local_today
-from pantry.coordinators import membership, reviews
+from pantry.coordinators import membership, recovery, reviews
 from pantry.coordinators.models import Coordinator
 from pantry.database import utcnow, writer
 from pantry.extensions import db
@@ -71,6 +71,7 @@ def network(app, session):
                                     days=config["INVITATION_DAYS"])
         _, email_token = membership.ask_new_email(session, ada, "ada.new@example.org", now, days=7)
         reviews.open_review(session, ada, bea.id, "Bea has not come to a shift in months.", now)
+        recovery.ask(session, bea, ada.id, now)
         session.commit()
     return Network("ada@example.org", shift.id, token, link.rsplit("/", 1)[1], email_token, "bea@example.org")
 
