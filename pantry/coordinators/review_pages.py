@@ -8,7 +8,7 @@ from sqlalchemy import select
 from pantry.coordinators import letters, reviews
 from pantry.coordinators.blueprint import bp, refuse
 from pantry.coordinators.models import Coordinator, Review, ReviewVote
-from pantry.coordinators.peer_forms import CHOICE_LABELS, AnswerForm, ReasonForm, VoteForm
+from pantry.coordinators.peer_forms import AnswerForm, ReasonForm, VoteForm
 from pantry.database import commit_write, utcnow
 from pantry.extensions import db
 
@@ -94,7 +94,7 @@ def _review_page(found, vote_form, answer_form, status=200):
                                    .order_by(ReviewVote.round, ReviewVote.cast_at, ReviewVote.id)).all()
     context = {"review": found, "vote_form": vote_form, "answer_form": answer_form, "voters": len(voter_ids),
                "voted": len(voted), "may_vote": found.is_open and current_user.id in voter_ids
-               and current_user.id not in voted, "votes": votes, "labels": CHOICE_LABELS,
+               and current_user.id not in voted, "votes": votes,
                "totals": reviews.round_totals(db.session, found) if not found.is_open else {}}
     return render_template("coordinators/review.html", **context), status
 
