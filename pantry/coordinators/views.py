@@ -16,7 +16,7 @@ from pantry.coordinators import journal_pages, peers, recovery_pages, review_pag
 from pantry.coordinators import invitations, letters, membership, recovery
 from pantry.coordinators.blueprint import bp
 from pantry.coordinators.forms import ButtonForm, InviteForm, PasswordForm, SignInForm
-from pantry.coordinators.models import Coordinator
+from pantry.coordinators.models import Coordinator, Review
 from pantry.database import commit_write, utcnow
 from pantry.extensions import db, login
 from pantry.languages import safe_next
@@ -57,7 +57,8 @@ def load_coordinator(session_id):
 def home():
     sites = db.session.scalars(select(Site).order_by(Site.name)).all()
     summaries = shelves.summaries(db.session, [site.id for site in sites])
-    return render_template("coordinators/home.html", sites=sites, summaries=summaries)
+    about_me = db.session.scalar(select(Review).where(Review.subject_id == current_user.id, Review.closed_at.is_(None)))
+    return render_template("coordinators/home.html", sites=sites, summaries=summaries, about_me=about_me)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])

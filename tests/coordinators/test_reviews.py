@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from pantry.coordinators import membership, review_pages, reviews
 from pantry.coordinators.models import Coordinator, Review, ReviewVote
 from pantry.journal import JournalEntry
+from pantry.database import utcnow
 from tests.conftest import NOW, csrf_token
 from tests.coordinators.conftest import PASSWORD, sign_in
 
@@ -195,3 +196,16 @@ def test_refusals_over_http_say_why_with_the_right_status(app, client, session, 
     own = client.post(f"/admin/coordinators/{eve.id}/review", data={"csrf_token": token, "reason": "Me."})
     assert own.status_code == 403
     assert session.scalar(select(func.count()).select_from(Review)) == 1
+
+
+def test_the_person_is_told_on_their_home_screen_and_the_clock_settles_reviews(client, runner, session, four):
+    _ada, _bea, cai, dan = four
+    review = opened(session, cai, dan, now=utcnow())
+    sign_in(client, "dan@example.org", PASSWORD)
+    assert "A review of your membership is open." in client.get("/admin/").text
+    assert "Settled 0 reviews." in runner.invoke(args=["pantry", "settle-reviews"]).output
+    review.round_ends_at = utcnow()
+    session.commit()
+    assert "Settled 1 review." in runner.invoke(args=["pantry", "settle-reviews"]).output
+    session.rollback()
+    assert session.get(Review, review.id).outcome == "keep"
