@@ -9,7 +9,8 @@ from sqlalchemy import select
 from pantry.coordinators.models import Coordinator
 from pantry.journal import JournalEntry
 from tests.security.addresses import first_address, guarded_rules, methods
-from tests.security.conftest import PASSWORD, page_csrf_token
+from tests.conftest import PASSWORD
+from tests.security.conftest import page_csrf_token
 from tests.security.test_access import sign_in_path
 
 AIMED_AT_BEA = {
@@ -34,8 +35,8 @@ def journal_lines(session):
 
 
 def test_no_route_lets_one_coordinator_change_anothers_account_or_the_journal(app, client, session, network,
-                                                                            network_fillings):
-    bea = account(session, network.peer_email)
+                                                                            peers, network_fillings):
+    bea = account(session, peers.peer_email)
     written = journal_lines(session)
     assert written, "the network should have journal lines to try to change"
     client.post(sign_in_path(app), data={"csrf_token": page_csrf_token(client, sign_in_path(app)),
@@ -50,17 +51,17 @@ def test_no_route_lets_one_coordinator_change_anothers_account_or_the_journal(ap
             answer = client.open(path, method=method, data=data, buffered=True)
             assert answer.status_code < 500, f"{method} {path}: {answer.status_code}"
             tried += 1
-            assert account(session, network.peer_email) == bea, f"{method} {path} changed Bea's account"
+            assert account(session, peers.peer_email) == bea, f"{method} {path} changed Bea's account"
     assert tried > 60
     after = journal_lines(session)
     assert {line: after.get(line) for line in written} == written
     assert len(after) > len(written)  # the walk did things, and each went into the journal
 
 
-def test_inviting_a_member_gives_no_link_to_their_password(app, client, session, network):
+def test_inviting_a_member_gives_no_link_to_their_password(app, client, session, network, peers):
     client.post(sign_in_path(app), data={"csrf_token": page_csrf_token(client, sign_in_path(app)),
                                          "email": network.coordinator_email, "password": PASSWORD})
     answer = client.post("/admin/invite", data={"csrf_token": page_csrf_token(client, "/admin/invite"),
-                                                "email": network.peer_email, "name": ""})
+                                                "email": peers.peer_email, "name": ""})
     assert answer.status_code == 409
     assert "/admin/welcome/" not in answer.text
