@@ -115,14 +115,11 @@ def welcome(token):
             return _no_store(render_template("coordinators/welcome.html", refusal=error.message), error.status)
         else:
             _start_session(coordinator)
-            if had_password:
-                letters.send(coordinator.email, coordinator.language, PASSWORD_SUBJECT, PASSWORD_BODY,
-                             name=coordinator.display_name)
+            _tell_of_new_password(coordinator, had_password)
             flash(_("Your password is set. Welcome, %(name)s.", name=coordinator.display_name), "logged")
             return redirect(url_for("coordinators.home"), 303)
-    status = 422 if form.errors else 200
     page = render_template("coordinators/welcome.html", form=form, coordinator=invitation.coordinator)
-    return _no_store(page, status)
+    return _no_store(page, 422 if form.errors else 200)
 
 
 @bp.route("/invite", methods=["GET", "POST"])
@@ -145,6 +142,13 @@ def invite():
         return _no_store(page, 200)
     status = 422 if form.errors else 200
     return render_template("coordinators/invite.html", form=form), status
+
+
+def _tell_of_new_password(coordinator, had_password):
+    """A password changed with a link is mailed to the owner's address, in case it was not them."""
+    if had_password:
+        letters.send(coordinator.email, coordinator.language, PASSWORD_SUBJECT, PASSWORD_BODY,
+                     name=coordinator.display_name)
 
 
 def _tell_of_recoveries(coordinator):
