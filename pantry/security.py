@@ -9,7 +9,8 @@ import time
 from flask import current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from werkzeug.middleware.proxy_fix import ProxyFix
+
+from pantry.proxies import ForwardedHeaders
 
 limiter = Limiter(key_func=get_remote_address)
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -41,9 +42,7 @@ HEADERS = {
 
 
 def register(app):
-    proxies = int(app.config["PROXIES"])
-    if proxies:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies)
+    app.wsgi_app = ForwardedHeaders(app.wsgi_app, int(app.config["PROXIES"]), app.config["FORWARDED_HEADERS"])
     # Flask-Limiter keeps one state per Limiter, not per app: it stays on, and RATE_LIMITS decides per app.
     app.config["RATELIMIT_ENABLED"] = True
     limiter.init_app(app)
