@@ -47,6 +47,18 @@ class NoteTooLong(Refusal):
     message = _l("Keep the note under 500 characters.")
 
 
+class NotPastItsDate(Refusal):
+    code = "not_past_its_date"
+    status = 422
+    message = _l("Only food past its best-before date is removed here. Reload the page and try again.")
+
+
+class TooManyToRemove(Refusal):
+    code = "too_many_to_remove"
+    status = 422
+    message = _l("That is more than the checklist offered. Reload the page and try again.")
+
+
 class CareConflict(Refusal):
     code = "idempotency_conflict"
     status = 422
@@ -123,14 +135,26 @@ def _payload(record):
     return (record.site_id, list(record.checklist), record.note, celsius)
 
 
-def discard_batch(session, site, batch_id, quantity, key, now):
-    """Take a batch past its date out of the fridge: one discard movement for the
-    `quantity` the checklist showed (the ledger never takes a batch below zero)."""
+def discard_batch(session, site, batch_id, quantity, key, now, *, today, most):
+    """Take a batch past its date out of the fridge: one discard movement of what the checklist
+    offered, and nothing it did not: only a batch past its date on `today`, at most what it holds
+    and at most `most` at once (MAX_LOG_QUANTITY, the bound of every log at a label). The same
+    key again answers like the first time, even once the batch is empty."""
     batch = session.get(Batch, batch_id) if ledger.within_ids(batch_id) else None
     if batch is None or batch.site_id != site.id:
         raise UnknownBatch()
-    return ledger.discard(session, site.id, batch.item_id, quantity, key, now,
-                          batch_id=batch.id, source="care")
+    entry = ledger.Entry("discard", key, site.id, batch.item_id, quantity, batch_id=batch.id, source="care")
+    if type(quantity) is int and ledger.find_replay(session, entry) is None:
+        if batch.best_before is None or batch.best_before >= today:
+            raise NotPastItsDate()
+        if not 1 <= quantity <= min(most, batch.quantity):
+            raise TooManyToRemove()
+    return ledger.record(session, entry, now)
+
+
+def offered(batch, most):
+    """How many of a batch past its date the checklist offers to remove in one tap."""
+    return min(batch.quantity, most)
 
 
 def past_date_batches(session, site, today):

@@ -84,9 +84,9 @@ def discard(code):
     form = DiscardForm()
     if not form.validate():
         return _checklist_page(tag, ChecklistForm(formdata=None), status=422, discard_form=form)
-    site, now = tag.site, utcnow()
+    site, now, most = tag.site, utcnow(), current_app.config["MAX_LOG_QUANTITY"]
     movement = commit_write(db.session, lambda: rules.discard_batch(
-        db.session, site, form.batch.data, form.quantity.data, form.key.data, now,
+        db.session, site, form.batch.data, form.quantity.data, form.key.data, now, today=local_today(now), most=most,
     ))
     flash(_("Removed: %(count)d %(item)s. Thank you.", count=movement.quantity, item=movement.item.name), "logged")
     return redirect(url_for("care.checklist", code=tag.code), 303)
@@ -121,6 +121,7 @@ def _checklist_page(tag, form, status=200, discard_form=None):
         "care/checklist.html", tag=tag, site=site, form=form, discard_form=discard_form,
         takes_readings=_takes_readings(site),
         past_date=rules.past_date_batches(db.session, site, local_today()),
+        most=current_app.config["MAX_LOG_QUANTITY"], offered=rules.offered,
         checklist=current_app.config["CARE_CHECKLIST"],
     )
     # Keys are made per page: a page from the back button must not resend an old one.
