@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from pantry import emails
 from pantry.coordinators.models import Coordinator, Invitation, hash_token, new_token
 from pantry.refusals import Refusal
 from pantry.sites.rules import has_control_characters
@@ -73,10 +74,11 @@ class SignInFailed(InvitationError):
 
 
 def normalise_email(email):
+    """Exactly one address (pantry.emails), lowercased."""
     email = (email or "").strip().lower()
-    if len(email) > EMAIL_MAX or not EMAIL_PATTERN.fullmatch(email):
+    if len(email) > EMAIL_MAX or not EMAIL_PATTERN.fullmatch(email) or not emails.is_one_address(email):
         raise BadEmail()
-    return email
+    return emails.one_address(email)
 
 
 def check_password(password):
