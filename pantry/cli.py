@@ -28,6 +28,9 @@ def demo_command(if_empty):
     """Load a believable demo network: sites, items, weeks of movements, labels."""
     from pantry import demo
 
+    if current_app.config["ENVIRONMENT"] == "production":
+        # The demo's coordinator has the password printed in the README.
+        raise click.ClickException("The demo network is not loaded in production (PANTRY_ENVIRONMENT=production).")
     with writer():
         loaded = demo.load(db.session, utcnow(), only_if_empty=if_empty)
         db.session.commit()
