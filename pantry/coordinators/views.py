@@ -5,12 +5,12 @@ network.py (sites, items, targets), labels.py (tags), books.py (ledger, counts),
 alerts.py mails coordinators when a fridge is too warm."""
 import hmac
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from pantry import security
+from pantry import security, sign_in_limits
 from pantry.coordinators import alerts, books, dashboard, exports, labels, network, rota  # noqa: F401  (they join bp)
 from pantry.coordinators import invitations
 from pantry.coordinators.blueprint import bp
@@ -57,7 +57,6 @@ def home():
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @security.sign_in
-@security.sign_in_email
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("coordinators.home"), 303)
@@ -65,9 +64,12 @@ def sign_in():
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
+        if not sign_in_limits.may_try(form.email.data):
+            abort(429)
         try:
             coordinator = invitations.authenticate(db.session, form.email.data, form.password.data)
         except invitations.SignInFailed as error:
+            sign_in_limits.count_failure(form.email.data)
             form.password.errors.append(error.message)
         else:
             _start_session(coordinator)
