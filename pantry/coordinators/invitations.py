@@ -191,6 +191,17 @@ def authenticate(session, email, password):
     return coordinator
 
 
+def end_sessions(session, coordinator_id):
+    """Sign out everywhere: every session cookie of this coordinator stops working, a copy of
+    one too (the cookie's fingerprint holds the generation this bumps)."""
+    session.execute(
+        update(Coordinator)
+        .where(Coordinator.id == coordinator_id)
+        .values(session_generation=Coordinator.session_generation + 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def _clean_name(name):
     name = " ".join((name or "").split())
     if len(name) > NAME_MAX or has_control_characters(name):

@@ -18,6 +18,8 @@ class Coordinator(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(120), default="")
     password_hash: Mapped[str | None] = mapped_column(String(256))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Part of every session's fingerprint: signing out bumps it, so a copied cookie stops working.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     def set_password(self, password):
         self.password_hash = generate_password_hash(password)
@@ -30,13 +32,15 @@ class Coordinator(UserMixin, db.Model):
         return self.name or self.email
 
     def get_id(self):
-        """What the session cookie holds: the id and a fingerprint of the password, so setting a
-        new password (after a lost phone, say) ends every session signed in with the old one."""
+        """What the session cookie holds: the id and a fingerprint of the password and the session
+        generation, so setting a new password (after a lost phone, say) or signing out ends every
+        session signed in before."""
         return f"{self.id}:{self.password_fingerprint}"
 
     @property
     def password_fingerprint(self):
-        return hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:16]
+        signed_in_with = f"{self.password_hash or ''}:{self.session_generation or 0}"
+        return hashlib.sha256(signed_in_with.encode()).hexdigest()[:16]
 
 
 class Invitation(db.Model):

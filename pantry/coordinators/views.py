@@ -82,6 +82,8 @@ def sign_in():
 @login_required
 def sign_out():
     if ButtonForm().validate_on_submit():
+        coordinator_id = current_user.id
+        commit_write(db.session, lambda: invitations.end_sessions(db.session, coordinator_id))
         logout_user()
         session.clear()
         flash(_("You are signed out."), "logged")

@@ -106,6 +106,18 @@ def test_signing_out(admin):
     assert admin.get("/admin/").status_code == 302
 
 
+def test_a_session_cookie_copied_before_signing_out_no_longer_works(app, admin):
+    """Sign-out ends the session on the server: the cookie replayed afterwards signs nobody in."""
+    cookie = admin.get_cookie("session").value
+    page = admin.get("/admin/")
+    assert "Signed in as ada@example.org" in page.text
+    assert admin.post("/admin/sign-out", data={"csrf_token": csrf_token(page.text)}).status_code == 303
+    replay = app.test_client()
+    replay.set_cookie("session", cookie)
+    answer = replay.get("/admin/")
+    assert answer.status_code == 302 and "Signed in as" not in answer.text
+
+
 def test_signing_out_needs_the_csrf_token(admin):
     assert admin.post("/admin/sign-out").status_code == 400
     assert admin.get("/admin/").status_code == 200
