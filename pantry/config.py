@@ -80,6 +80,9 @@ class Defaults:
     TEMPERATURE_UNIT = "C"  # or "F": how readings are typed and shown
     TEMPERATURE_LIMITS = {"fridge": 5.0, "freezer": -15.0}  # °C; above this is too warm
     CLEANING_OVERDUE_HOURS = 26
+    # A too-warm reading mails every coordinator, at most once a site in this many minutes
+    # (the cleaning label is anonymous: 30 readings a minute must not make 30 mails each).
+    WARM_ALERT_MINUTES = 60
 
     # The "what we need" poster: what the sites take and do not take (common community fridge rules)
     POSTER_ACCEPTED = [

@@ -7,7 +7,7 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import joinedload
 
 from pantry.care.models import CareRecord, Reading
@@ -128,6 +128,23 @@ def record_care(session, site, ticked, celsius, note, key, now, *, checklist, li
         shift.done_at = now
     session.flush()
     return record
+
+
+def claim_warm_alert(session, care, now, every):
+    """Whether this visit's reading is the one that tells coordinators the site is too warm: a
+    reading out of range, made now (not a replay), and no alert for the site within `every`.
+    Claimed by one conditional UPDATE, so two readings at once make one alert."""
+    reading = care.reading
+    if reading is None or reading.in_range or care.created_at != now:
+        return False
+    claimed = session.execute(
+        update(Site)
+        .where(Site.id == care.site_id,
+               or_(Site.warm_alert_sent_at.is_(None), Site.warm_alert_sent_at <= now - every))
+        .values(warm_alert_sent_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return claimed.rowcount == 1
 
 
 def _payload(record):

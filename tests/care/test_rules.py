@@ -230,3 +230,22 @@ def test_only_what_the_checklist_offers_is_discarded(session, make_site, make_it
     session.commit()
     again = rules.discard_batch(session, fridge, old, 50, same, NOW, today=today, most=50)  # empty now: a replay
     assert again.id == first.id and first.delta == -50
+
+
+def test_one_warm_alert_a_site_per_while_and_never_for_a_replay(session, make_site):
+    fridge, other = make_site("Corner Fridge"), make_site("Other Fridge")
+    hour = timedelta(hours=1)
+
+    def visit(site, celsius, now, same=None):
+        care = rules.record_care(session, site, [], celsius, "", same or key(), now, checklist=CHECKLIST, limits=LIMITS)
+        claimed = rules.claim_warm_alert(session, care, now, hour)
+        session.commit()
+        return claimed
+
+    first = key()
+    assert visit(fridge, 7.0, NOW, same=first)
+    assert not visit(fridge, 7.0, NOW, same=first)  # the same form again
+    assert not visit(fridge, 9.0, NOW + timedelta(minutes=59))
+    assert not visit(fridge, 3.0, NOW + timedelta(minutes=61))  # in range: nothing to tell
+    assert visit(other, 8.0, NOW + timedelta(minutes=1))  # another site has its own hour
+    assert visit(fridge, 7.5, NOW + timedelta(minutes=61))
