@@ -43,14 +43,16 @@ def demo_command(if_empty):
 @click.option("--password", is_flag=True, help="Set a password now (asked twice) instead of printing a link.")
 def add_coordinator_command(email, name, password):
     """Add a coordinator and print a one-time link to set a password (or set it now)."""
-    from pantry.coordinators import invitations
+    from pantry.coordinators import invitations, notices
 
     with writer():
         try:
             if password:
                 secret = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-                coordinator = invitations.add_with_password(db.session, email, name, secret, utcnow())
+                now = utcnow()
+                coordinator = invitations.add_with_password(db.session, email, name, secret, now)
                 db.session.commit()
+                notices.send_password_changed(current_app.config, coordinator, now)
                 click.echo(_("Coordinator %(email)s can sign in now.", email=coordinator.email))
                 return
             coordinator, link = invitations.invite(

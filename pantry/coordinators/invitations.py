@@ -68,6 +68,16 @@ class UsedInvitation(InvitationError):
     )
 
 
+class AlreadyCoordinator(InvitationError):
+    code = "already_coordinator"
+    status = 409
+    message = _l(
+        "This person is already a coordinator. A link to set a new password goes only to them, by mail, and "
+        "mail is not set up here: they can set a new password on the server with "
+        "flask pantry add-coordinator EMAIL --password."
+    )
+
+
 class SignInFailed(InvitationError):
     code = "sign_in_failed"
     message = _l("Email or password is wrong.")
@@ -89,18 +99,24 @@ def check_password(password):
     return password
 
 
-def invite(session, email, name, now, base_url, days, invited_by):
+def invite(session, email, name, now, base_url, days, invited_by, owner_reachable=None):
     """Make a one-time link to set a password, and the coordinator it belongs to if new.
 
     Returns (coordinator, link). Inviting someone who is already a coordinator issues a
-    fresh link: that is how a forgotten password is reset, since every coordinator is a
-    peer who may help another. Their current password keeps working until the link is
-    used (so nobody can lock a peer out), their older links stop working, and the new
-    Invitation records who asked for it.
+    fresh link: that is how a forgotten password is reset. Their current password keeps
+    working until the link is used (so nobody can lock a peer out), their older links stop
+    working, and the new Invitation records who asked for it.
+
+    From the admin screens (`owner_reachable` given), a link that would set an existing
+    coordinator's password is never for the asker: the view mails it to its owner, and with
+    no mail set up (`owner_reachable` False) it is not made at all (AlreadyCoordinator).
+    The command line, run by whoever runs the server, leaves `owner_reachable` at None.
     """
     email = normalise_email(email)
     name = _clean_name(name)
     coordinator = session.scalar(select(Coordinator).where(Coordinator.email == email))
+    if coordinator is not None and coordinator.password_hash is not None and owner_reachable is False:
+        raise AlreadyCoordinator()
     if coordinator is None:
         coordinator = Coordinator(email=email, name=name, created_at=now)
         session.add(coordinator)

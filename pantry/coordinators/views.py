@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from pantry import security, sign_in_limits
 from pantry.coordinators import alerts, books, dashboard, exports, labels, network, rota  # noqa: F401  (they join bp)
-from pantry.coordinators import invitations
+from pantry.coordinators import invitations, notices
 from pantry.coordinators.blueprint import bp
 from pantry.coordinators.forms import ButtonForm, InviteForm, PasswordForm, SignInForm
 from pantry.coordinators.models import Coordinator
@@ -112,6 +112,7 @@ def welcome(token):
             db.session.rollback()
             return _no_store(render_template("coordinators/welcome.html", refusal=error.message), error.status)
         else:
+            notices.send_password_changed(current_app.config, coordinator, now)
             _start_session(coordinator)
             flash(_("Your password is set. Welcome, %(name)s.", name=coordinator.display_name), "logged")
             return redirect(url_for("coordinators.home"), 303)
@@ -125,24 +126,30 @@ def welcome(token):
 def invite():
     form = InviteForm()
     if form.validate_on_submit():
-        config = current_app.config
-        now = utcnow()
+        config, now = current_app.config, utcnow()
         try:
             coordinator, link = commit_write(db.session, lambda: invitations.invite(
-                db.session, form.email.data, form.name.data, now, config["BASE_URL"],
-                days=config["INVITATION_DAYS"], invited_by=current_user.email,
+                db.session, form.email.data, form.name.data, now, config["BASE_URL"], days=config["INVITATION_DAYS"],
+                invited_by=current_user.email, owner_reachable=bool(config.get("MAIL_SERVER")),
             ))
         except invitations.InvitationError as error:
             db.session.rollback()
             form[_invite_field(error)].errors.append(error.message)
         else:
-            page = render_template(
-                "coordinators/invited.html", coordinator=coordinator, link=link, days=config["INVITATION_DAYS"]
-            )
-            return _no_store(page, 200)
+            return _invited_page(config, coordinator, link)
     coordinators = db.session.scalars(select(Coordinator).order_by(Coordinator.email)).all()
     status = 422 if form.errors else 200
     return render_template("coordinators/invite.html", form=form, coordinators=coordinators), status
+
+
+def _invited_page(config, coordinator, link):
+    """The link, for a new coordinator; for one who has a password, word that it was mailed to them."""
+    if coordinator.password_hash is not None:
+        notices.send_reset_link(config, coordinator, link, current_user.display_name)
+        link = None
+    page = render_template("coordinators/invited.html", coordinator=coordinator, link=link,
+                           days=config["INVITATION_DAYS"])
+    return _no_store(page, 200)
 
 
 def _start_session(coordinator):
