@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app pantry
+# Labels, calendar links and posters hold absolute URLs: unless PANTRY_BASE_URL says otherwise,
+# they point at the port `make run` serves on.
+SERVED_AT := PANTRY_BASE_URL=$${PANTRY_BASE_URL:-http://127.0.0.1:$(PORT)}
 
 .PHONY: run test bench soak migrate demo clean translations language
 
@@ -26,10 +29,10 @@ migrate: $(VENV)/.installed
 	$(FLASK) db upgrade
 
 demo: migrate
-	$(FLASK) pantry demo --if-empty
+	$(SERVED_AT) $(FLASK) pantry demo --if-empty
 
 run: demo
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	$(SERVED_AT) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # The suite on a SQLite file; and when PANTRY_TEST_DATABASE_URL names a PostgreSQL database, the
 # suite again on it, at the same time (much of a leg's time is spent waiting on servers, fsync and
