@@ -227,6 +227,9 @@ def coordinator_pages(page, app, world):
     go(page, "/admin/invite")
     submit(page, "main form", email="eve@example.org", name="Eve")
     yield page, "a new coordinator's one-time link"
+    go(page, "/admin/invite")
+    submit(page, "main form", email=EMAIL)
+    yield page, "inviting a coordinator who has a password, without mail (refused)"
 
 
 def examine(page, language, scheme, what, walk, axe_source):
