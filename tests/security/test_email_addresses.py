@@ -8,8 +8,8 @@ import pytest
 
 from pantry import emails, mail
 from pantry.shifts.models import SignUp
-from tests.coordinators.conftest import PASSWORD, sign_in
-from tests.coordinators.conftest import coordinator  # noqa: F401  (the fixture)
+from tests.conftest import PASSWORD
+from tests.coordinators.conftest import sign_in
 from tests.shifts.test_pages import add, sign_up, written
 
 TRICKS = ["probe@example.org,postmaster", "probe2@example.org?bcc=boss@example.org&subject=hi",

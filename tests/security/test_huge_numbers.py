@@ -5,7 +5,8 @@ import pytest
 from werkzeug.routing import IntegerConverter
 
 from tests.security.addresses import bindings, methods
-from tests.security.conftest import PASSWORD, page_csrf_token
+from tests.conftest import PASSWORD
+from tests.security.conftest import page_csrf_token
 
 HUGE = (2**63, 2**64)
 

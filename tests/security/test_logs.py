@@ -5,7 +5,6 @@ import logging
 import pytest
 
 from pantry.shifts import signups
-from tests.security.conftest import network, network_fillings  # noqa: F401  (the fixtures)
 
 
 def test_a_failed_request_on_a_private_link_logs_no_token(app, client, network, monkeypatch, caplog):

@@ -28,9 +28,14 @@ from pantry.shifts.models import SignUp
 from pantry.shifts.signups import manage_token
 from pantry.sites.models import Site
 from pantry.tags import posters
-from tests.conftest import csrf_token
-from tests.security.addresses import every_address, fillings, guarded_rules, public_rules
-from tests.security.conftest import PASSWORD
+from tests.conftest import PASSWORD, csrf_token
+from tests.network import LATER
+from tests.security.addresses import (
+    every_address,
+    fillings,
+    guarded_rules,
+    public_rules,
+)
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 # Digits however they are spaced: "555-0142", "(212) 555 0199", "+1 212.555.0199".
@@ -177,7 +182,7 @@ def leaks(answer, secrets, own_emails=(), inked=()):
 def volunteers_at_the_form(client, session):
     """The people of TYPED_AT_THE_FORM, each signed up through the form for an open shift."""
     now = utcnow()
-    shifts = listing.open_for_sign_up(session, now, now + timedelta(days=14))
+    shifts = listing.open_for_sign_up(session, now, now + timedelta(days=LATER + 7))
     assert len(shifts) >= len(TYPED_AT_THE_FORM)
     for shift, (name, email, phone, shown) in zip(shifts[:len(TYPED_AT_THE_FORM)], TYPED_AT_THE_FORM, strict=True):
         page = client.get(f"/shifts/{shift.id}").text
