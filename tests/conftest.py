@@ -78,9 +78,12 @@ def schema(database_url):
 class BrowserClient(FlaskClient):
     """A test client whose requests run as they would in production: each in an app
     context of its own (its own `g`, its own database session), after the test's own
-    session has committed what it set up (so SQLite's snapshot never hides a request's writes)."""
+    session has committed what it set up (so SQLite's snapshot never hides a request's writes),
+    and ended as a server ends it: read to its end and closed, so what the app does once the
+    answer has gone (pantry.mail.send_after_answer) is done when the request returns."""
 
     def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
         db.session.commit()
         return contextvars.Context().run(super().open, *args, **kwargs)
 

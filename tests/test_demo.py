@@ -170,6 +170,15 @@ def test_the_command_loads_once(runner, session):
     assert how_many(session, Tag) == 18
 
 
+def test_the_command_refuses_in_production(app, runner, session):
+    """Its coordinator's password is in the README: a real network never gets it."""
+    app.config["ENVIRONMENT"] = "production"
+    for args in (["pantry", "demo"], ["pantry", "demo", "--if-empty"]):
+        result = runner.invoke(args=args)
+        assert result.exit_code != 0 and "not loaded in production" in result.output
+    assert how_many(session, Site) == 0 and how_many(session, Coordinator) == 0
+
+
 def test_if_empty_leaves_a_real_network_alone(session, make_site):
     make_site("Elm Street Fridge")
     said = load(session, only_if_empty=True)

@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from pantry import journal
+from pantry import emails
 from pantry.coordinators.models import Coordinator, Invitation, hash_token, new_token
 from pantry.refusals import Refusal
 from pantry.sites.rules import has_control_characters
@@ -73,6 +74,14 @@ class WaitingForAgreement(InvitationError):
     status = 403
     message = _l("This link works once a second coordinator has agreed to the invitation. Ask them to look "
                  "at the coordinators page.")
+class AlreadyCoordinator(InvitationError):
+    code = "already_coordinator"
+    status = 409
+    message = _l(
+        "This person is already a coordinator. A link to set a new password goes only to them, by mail, and "
+        "mail is not set up here: they can set a new password on the server with "
+        "flask pantry add-coordinator EMAIL --password."
+    )
 
 
 class SignInFailed(InvitationError):
@@ -81,10 +90,11 @@ class SignInFailed(InvitationError):
 
 
 def normalise_email(email):
+    """Exactly one address (pantry.emails), lowercased."""
     email = (email or "").strip().lower()
-    if len(email) > EMAIL_MAX or not EMAIL_PATTERN.fullmatch(email):
+    if len(email) > EMAIL_MAX or not EMAIL_PATTERN.fullmatch(email) or not emails.is_one_address(email):
         raise BadEmail()
-    return email
+    return emails.one_address(email)
 
 
 def check_password(password):
@@ -95,18 +105,24 @@ def check_password(password):
     return password
 
 
-def invite(session, email, name, now, base_url, days, invited_by):
+def invite(session, email, name, now, base_url, days, invited_by, owner_reachable=None):
     """Make a one-time link to set a password, and the coordinator it belongs to if new.
 
     Returns (coordinator, link). Inviting someone who is already a coordinator issues a
-    fresh link: that is how a forgotten password is reset, since every coordinator is a
-    peer who may help another. Their current password keeps working until the link is
-    used (so nobody can lock a peer out), their older links stop working, and the new
-    Invitation records who asked for it.
+    fresh link: that is how a forgotten password is reset. Their current password keeps
+    working until the link is used (so nobody can lock a peer out), their older links stop
+    working, and the new Invitation records who asked for it.
+
+    From the admin screens (`owner_reachable` given), a link that would set an existing
+    coordinator's password is never for the asker: the view mails it to its owner, and with
+    no mail set up (`owner_reachable` False) it is not made at all (AlreadyCoordinator).
+    The command line, run by whoever runs the server, leaves `owner_reachable` at None.
     """
     email = normalise_email(email)
     name = clean_name(name)
     coordinator = session.scalar(select(Coordinator).where(Coordinator.email == email))
+    if coordinator is not None and coordinator.password_hash is not None and owner_reachable is False:
+        raise AlreadyCoordinator()
     if coordinator is None:
         coordinator = Coordinator(email=email, name=name, created_at=now)
         session.add(coordinator)
@@ -199,6 +215,20 @@ def authenticate(session, email, password):
     if not coordinator.check_password(password):
         raise SignInFailed()
     return coordinator
+
+
+def end_sessions(session, coordinator_id, now):
+    """Sign out everywhere: every session cookie of this coordinator stops working, a copy of
+    one too (the cookie's fingerprint holds the generation this bumps). In the journal, so the
+    others can see when someone ended their sessions."""
+    coordinator = session.get(Coordinator, coordinator_id)
+    journal.record(session, coordinator, "coordinator.signed_out", coordinator.display_name, {}, {}, now)
+    session.execute(
+        update(Coordinator)
+        .where(Coordinator.id == coordinator_id)
+        .values(session_generation=Coordinator.session_generation + 1)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def clean_name(name):

@@ -27,6 +27,8 @@ class Coordinator(UserMixin, db.Model):
     def is_member(self):
         """Joined (a password set) and not left: who counts, votes and agrees."""
         return self.password_hash is not None and self.left_at is None
+    # Part of every session's fingerprint: signing out bumps it, so a copied cookie stops working.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     def set_password(self, password):
         self.password_hash = generate_password_hash(password)
@@ -39,13 +41,15 @@ class Coordinator(UserMixin, db.Model):
         return self.name or self.email
 
     def get_id(self):
-        """What the session cookie holds: the id and a fingerprint of the password, so setting a
-        new password (after a lost phone, say) ends every session signed in with the old one."""
+        """What the session cookie holds: the id and a fingerprint of the password and the session
+        generation, so setting a new password (after a lost phone, say) or signing out ends every
+        session signed in before."""
         return f"{self.id}:{self.password_fingerprint}"
 
     @property
     def password_fingerprint(self):
-        return hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:16]
+        signed_in_with = f"{self.password_hash or ''}:{self.session_generation or 0}"
+        return hashlib.sha256(signed_in_with.encode()).hexdigest()[:16]
 
 
 class Invitation(db.Model):

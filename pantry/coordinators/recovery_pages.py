@@ -22,7 +22,6 @@ RESET_BODY = _l("Hello %(name)s,\n\nSomeone (we hope you) asked for a new passwo
 
 @bp.route("/forgot", methods=["GET", "POST"])
 @security.sign_in
-@security.sign_in_email
 def forgot():
     """The same answer whether or not the address is a coordinator's."""
     form, mailed = EmailForm(), None

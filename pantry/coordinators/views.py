@@ -5,15 +5,15 @@ network.py (sites, items, targets), labels.py (tags), books.py (ledger, counts),
 alerts.py mails coordinators when a fridge is too warm."""
 import hmac
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import format_datetime, gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from pantry import security
+from pantry import security, sign_in_limits
 from pantry.coordinators import alerts, books, dashboard, exports, labels, network, rota  # noqa: F401  (they join bp)
 from pantry.coordinators import journal_pages, peers, recovery_pages, review_pages  # noqa: F401  (they join bp)
-from pantry.coordinators import invitations, letters, membership, recovery
+from pantry.coordinators import invitations, membership, notices, recovery
 from pantry.coordinators.blueprint import bp
 from pantry.coordinators.forms import ButtonForm, InviteForm, PasswordForm, SignInForm
 from pantry.coordinators.models import Coordinator, Review
@@ -26,9 +26,6 @@ from pantry.stock import shelves
 from pantry.stock.ledger import LARGEST_ID
 
 __all__ = ["bp", "load_coordinator"]
-PASSWORD_SUBJECT = _l("Your Pantry password changed")
-PASSWORD_BODY = _l("Hello %(name)s,\n\nThe password of your Pantry account was just changed with a one-time link. "
-                   "If you did not do this, tell another coordinator at once.\n")
 
 
 @bp.record_once
@@ -63,7 +60,6 @@ def home():
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @security.sign_in
-@security.sign_in_email
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("coordinators.home"), 303)
@@ -71,9 +67,12 @@ def sign_in():
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
+        if not sign_in_limits.may_try(form.email.data):
+            abort(429)
         try:
             coordinator = invitations.authenticate(db.session, form.email.data, form.password.data)
         except invitations.SignInFailed as error:
+            sign_in_limits.count_failure(form.email.data)
             form.password.errors.append(error.message)
         else:
             _start_session(coordinator)
@@ -87,6 +86,9 @@ def sign_in():
 @login_required
 def sign_out():
     if ButtonForm().validate_on_submit():
+        coordinator_id = current_user.id
+        now = utcnow()
+        commit_write(db.session, lambda: invitations.end_sessions(db.session, coordinator_id, now))
         logout_user()
         session.clear()
         flash(_("You are signed out."), "logged")
@@ -114,8 +116,9 @@ def welcome(token):
             db.session.rollback()
             return _no_store(render_template("coordinators/welcome.html", refusal=error.message), error.status)
         else:
+            if had_password:  # a new one replaced it: the owner hears of it, in case it was not them
+                notices.send_password_changed(current_app.config, coordinator, now)
             _start_session(coordinator)
-            _tell_of_new_password(coordinator, had_password)
             flash(_("Your password is set. Welcome, %(name)s.", name=coordinator.display_name), "logged")
             return redirect(url_for("coordinators.home"), 303)
     page = render_template("coordinators/welcome.html", form=form, coordinator=invitation.coordinator)
@@ -127,8 +130,7 @@ def welcome(token):
 def invite():
     form = InviteForm()
     if form.validate_on_submit():
-        config = current_app.config
-        now = utcnow()
+        config, now = current_app.config, utcnow()
         try:
             invitation, link = commit_write(db.session, lambda: membership.invite(
                 db.session, current_user, form.email.data, form.name.data, now, config["BASE_URL"],
@@ -144,12 +146,6 @@ def invite():
     return render_template("coordinators/invite.html", form=form), status
 
 
-def _tell_of_new_password(coordinator, had_password):
-    """A password changed with a link is mailed to the owner's address, in case it was not them."""
-    if had_password:
-        letters.send(coordinator.email, coordinator.language, PASSWORD_SUBJECT, PASSWORD_BODY,
-                     name=coordinator.display_name)
-
 
 def _tell_of_recoveries(coordinator):
     """The owner learns, at their next sign-in, of every link two others issued for them."""
@@ -159,6 +155,7 @@ def _tell_of_recoveries(coordinator):
                 "%(handed)s. If you did not ask for it, tell the other coordinators.",
                 when=format_datetime(found.handed_at, "short"), asked=found.asked_by.display_name,
                 agreed=found.agreed_by.display_name, handed=found.handed_by.display_name), "warning")
+
 
 
 def _start_session(coordinator):

@@ -109,4 +109,4 @@ def test_a_new_password_is_mailed_to_the_owner(client, session, coordinator, mai
                                                            "confirm": "another long password"})
     assert answer.status_code == 303
     subjects = [str(message["Subject"]) for message in mailbox.messages]
-    assert subjects == ["Your Pantry password changed"]
+    assert subjects == ["Your Pantry password was changed"]
