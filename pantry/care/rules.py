@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from pantry.care import excursions
 from pantry.care.models import CareRecord, Reading
 from pantry.refusals import Refusal
 from pantry.shifts.models import Shift
@@ -21,6 +22,7 @@ from pantry.stock.models import Batch
 CELSIUS_LIMITS = (-40.0, 40.0)
 TYPED_LIMITS = {"C": (Decimal(-40), Decimal(40)), "F": (Decimal(-40), Decimal(104))}
 SHIFT_WINDOW = timedelta(hours=3)  # a visit this close to a shift counts for it
+EXCURSION_AFTER = timedelta(hours=2)  # the EXCURSION_HOURS setting's default
 NOTE_LENGTH = 500
 
 
@@ -88,7 +90,8 @@ def takes_readings(site, limits):
     return site.kind in limits
 
 
-def record_care(session, site, ticked, celsius, note, key, now, *, checklist, limits):
+def record_care(session, site, ticked, celsius, note, key, now, *, checklist, limits,
+                excursion_after=EXCURSION_AFTER):
     """Make the care record of a visit, link it to the shift it belongs to (and mark that
     shift done), and keep the reading. The same key again returns the first record; the
     same key with other details is refused (CareConflict)."""
@@ -110,8 +113,11 @@ def record_care(session, site, ticked, celsius, note, key, now, *, checklist, li
     )
     session.add(record)
     if celsius is not None:
-        session.add(Reading(site_id=site.id, care_record=record, celsius=celsius,
-                            in_range=in_range(site, celsius, limits), taken_at=now))
+        reading = Reading(site_id=site.id, care_record=record, celsius=celsius,
+                          in_range=in_range(site, celsius, limits), taken_at=now)
+        session.add(reading)
+        session.flush()
+        excursions.follow(session, site.id, reading, excursion_after)
     if shift is not None and shift.done_at is None:
         shift.done_at = now
     session.flush()
@@ -123,14 +129,14 @@ def _payload(record):
     return (record.site_id, list(record.checklist), record.note, celsius)
 
 
-def discard_batch(session, site, batch_id, quantity, key, now):
-    """Take a batch past its date out of the fridge: one discard movement for the
-    `quantity` the checklist showed (the ledger never takes a batch below zero)."""
+def discard_batch(session, site, batch_id, quantity, key, now, reason="past_date"):
+    """Take a batch past its date (or warm, `reason`) out of the fridge: one discard movement
+    for the `quantity` the checklist showed (the ledger never takes a batch below zero)."""
     batch = session.get(Batch, batch_id) if ledger.within_ids(batch_id) else None
     if batch is None or batch.site_id != site.id:
         raise UnknownBatch()
     return ledger.discard(session, site.id, batch.item_id, quantity, key, now,
-                          batch_id=batch.id, source="care")
+                          batch_id=batch.id, source="care", reason=reason)
 
 
 def past_date_batches(session, site, today):
