@@ -77,6 +77,9 @@ class Defaults:
     TEMPERATURE_UNIT = "C"  # or "F": how readings are typed and shown
     TEMPERATURE_LIMITS = {"fridge": 5.0, "freezer": -15.0}  # °C; above this is too warm
     CLEANING_OVERDUE_HOURS = 26
+    # An excursion (too warm from one reading until one in range) longer than this, or of unknown
+    # length, puts the cold-chain food that was inside in question (pantry.care.excursions).
+    EXCURSION_HOURS = 2
 
     # The "what we need" poster: what the sites take and do not take (common community fridge rules)
     POSTER_ACCEPTED = [

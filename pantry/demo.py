@@ -127,7 +127,9 @@ def _stock_items(session, opened):
     found = {item.name.lower(): item for item in known}
     items = {}
     for name, category, unit, _life, _popularity in network.ITEMS:
-        items[name] = found.get(name.lower()) or Item(name=name, category=category, unit=unit, created_at=opened)
+        items[name] = found.get(name.lower()) or Item(
+            name=name, category=category, unit=unit, keep_cold=category in network.KEPT_COLD, created_at=opened,
+        )
         session.add(items[name])
     session.flush()
     return items

@@ -95,6 +95,8 @@ ITEMS = [
     ("Cat food", "other", "can", (365, 540), 1),
 ]
 
+KEPT_COLD = {"dairy", "meals"}  # cold-chain categories: a warm fridge puts them in question
+
 # What each site keeps, with its target level (None: welcome, but no target).
 ASSORTMENT = {
     "fulton-corner-fridge": {

@@ -121,6 +121,13 @@ def questioned(session, site_id):
     return {flag.batch_id: flag for flag in rows}
 
 
+def open_flags(site_id):
+    """How many flags of a site are not cleared, as a subquery (a site page's version: a cleared flag shows at once)."""
+    return (
+        select(func.count(Flag.id)).where(Flag.site_id == site_id, Flag.cleared_at.is_(None)).scalar_subquery()
+    )
+
+
 def clear(session, site_id, batch_id, reason, key, now, cleared_by=""):
     """A coordinator clears a batch's flags with a reason. The same key again does nothing more."""
     reason = (reason or "").strip()

@@ -150,6 +150,15 @@ def past_date_batches(session, site, today):
     return session.scalars(query).all()
 
 
+def warm_batches(session, site):
+    """The batches at the site in question after an excursion (pantry.care.excursions), the oldest flag first."""
+    flags = excursions.questioned(session, site.id)
+    if not flags:
+        return []
+    found = session.scalars(select(Batch).where(Batch.id.in_(flags)).options(joinedload(Batch.item)))
+    return sorted(found, key=lambda batch: flags[batch.id].id)
+
+
 def current_shift(session, site, now):
     """The cleaning or temperature shift this visit belongs to, if one is near."""
     near = session.scalars(

@@ -123,7 +123,7 @@ class Movement(db.Model):
     best_before: Mapped[date | None] = mapped_column(Date)
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("movement.id"), unique=True)
     # A transfer is two movements, out of one site and into another, each naming the other.
-    pairs_id: Mapped[int | None] = mapped_column(ForeignKey("movement.id", use_alter=True), unique=True)
+    pairs_id: Mapped[int | None] = mapped_column(ForeignKey("movement.id"), unique=True)
     reason: Mapped[str | None] = mapped_column(String(12))  # a discard's reason, DISCARD_REASONS
     source: Mapped[str] = mapped_column(String(12), default="scan")
     recorded_by: Mapped[str] = mapped_column(String(120), default="")
