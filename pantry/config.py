@@ -60,6 +60,7 @@ class Defaults:
     # Public pages are kept rendered this long, per process, unless the site's ledger moved.
     PAGE_CACHE_SECONDS = 30
     EXPORT_MAX_DAYS = 400  # the longest range of days one CSV export may cover
+    IMPACT_MAX_DAYS = 400  # the longest range one impact report may cover
 
     # Shifts
     SHIFT_WEEKS_AHEAD = 8
