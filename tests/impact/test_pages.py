@@ -94,3 +94,12 @@ def test_the_page_is_kept_rendered_but_shows_a_new_take_at_once(app, client, ses
     ledger.take(session, fridge.id, beans.id, 1, key(), AT)
     session.commit()
     assert "Items taken: 5 " in client.get("/impact?month=2026-11").text
+
+
+def test_the_api_answers_the_same_figures(client, network):
+    answer = client.get("/api/v1/impact?from=2026-11-01&to=2026-11-30").json
+    assert answer["network"]["taken"] == 4 and answer["network"]["discarded"]["damaged"] == 1
+    assert [(line["site"], line["figures"]["received"]) for line in answer["sites"]] == [
+        ("corner-fridge", 0), ("library-shelf", 2)]
+    refused = client.get("/api/v1/impact?month=2026-00")
+    assert refused.status_code == 422 and refused.json["code"] == "bad_range"
