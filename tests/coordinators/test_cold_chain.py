@@ -1,5 +1,6 @@
 """Food in question and transfers through the pages: the site page says it in words, the checklist
 offers it first, a coordinator clears it with a reason, and food goes between sites by form."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -121,3 +122,23 @@ def test_a_coordinator_sends_food_and_a_replayed_key_moves_it_once(admin, sessio
     assert other.status_code == 422 and "already sent with different details" in other.text
     dates = session.scalars(select(Batch.best_before).where(Batch.site_id == hall.id)).all()
     assert dates == [None]
+
+
+def test_the_dashboard_suggests_a_van_run_that_one_tap_sends(admin, session, make_site, make_item):
+    full, empty, calm = make_site("Full Fridge"), make_site("Empty Fridge"), make_site("Calm Fridge")
+    beans = make_item("Canned beans")
+    ledger.restock(session, full.id, beans.id, 12, key(), utcnow())
+    ledger.restock(session, calm.id, beans.id, 5, key(), utcnow())
+    for site, target in [(full, 4), (empty, 6), (calm, 5)]:
+        ledger.lock_stock(session, site.id, beans.id).target = target
+    session.commit()
+    page = admin.get("/admin/dashboard").text
+    section = page.split('id="rebalancing"', 1)[1]
+    assert "6 Canned beans" in section and "from Full Fridge (12, target 4)" in section
+    assert "to Empty Fridge (0, target 6)" in section and "Calm Fridge" not in section
+    form = section.split("<form", 1)[1].split("</form>", 1)[0]
+    fields = dict(re.findall(r'name="([a-z_]+)" value="([^"]*)"', form))
+    answer = admin.post(f"/admin/sites/{full.slug}/transfer", data=fields)
+    assert answer.status_code == 303
+    assert (stock_of(session, full, beans), stock_of(session, empty, beans)) == (6, 6)
+    assert 'No item is above its target' in admin.get("/admin/dashboard").text
