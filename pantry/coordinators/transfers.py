@@ -46,6 +46,7 @@ def transfer(slug):
     except LedgerError as error:
         db.session.rollback()
         return _page(site, form, error.status, error)
+    # JOURNAL (issue 16): a coordinator's transfer belongs in the journal (its two movements name who sent it).
     flash(_("Sent %(count)d %(item)s from %(from)s to %(to)s.", count=-moved.out.delta, item=moved.out.item.name,
             **{"from": site.name, "to": moved.into.site.name}), "logged")
     return redirect(url_for("coordinators.stock", slug=site.slug), 303)
