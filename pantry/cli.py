@@ -73,6 +73,17 @@ def make_shifts_command():
     click.echo(_("Made %(made)d new shifts for the next %(weeks)d weeks.", made=made, weeks=weeks))
 
 
+@pantry_cli.command("settle-reviews")
+def settle_reviews_command():
+    """Close, or start a new round of, every membership review whose week is over (run it daily)."""
+    from pantry.coordinators import reviews
+
+    with writer():
+        settled = reviews.settle_due(db.session, utcnow())
+        db.session.commit()
+    click.echo(ngettext("Settled %(num)d review.", "Settled %(num)d reviews.", settled))
+
+
 @pantry_cli.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Replace PATH if it exists already.")

@@ -92,8 +92,7 @@ def app(database_url, schema):
     with app.app_context():
         yield app
         db.session.rollback()
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
+        empty_tables(db.session)
         db.session.commit()
         db.session.remove()
         db.engine.dispose()
@@ -111,6 +110,17 @@ def books_balance(request):
     db.session.rollback()
     problems = discrepancies(db.session)
     assert not problems, "the ledger invariant broke:\n" + "\n".join(problems)
+
+
+def empty_tables(session):
+    """Delete every row, the journal's too: the one place that may, going around the ORM's guard
+    (and, on PostgreSQL, the journal's trigger: TRUNCATE fires no row trigger)."""
+    connection = session.connection()
+    for table in reversed(db.metadata.sorted_tables):
+        if table.name == "journal_entry" and connection.dialect.name == "postgresql":
+            connection.exec_driver_sql("TRUNCATE journal_entry")
+        else:
+            connection.execute(table.delete())
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 items kept cold and their typical weight, and movements found by time (the impact report)
 
 Revision ID: i17a0e1c2d3f
-Revises: fdd01738950a
+Revises: p16a0journal
 Create Date: 2026-12-02 17:15:00.000000
 
 """
@@ -14,7 +14,7 @@ import pantry.database
 
 # revision identifiers, used by Alembic.
 revision = 'i17a0e1c2d3f'
-down_revision = 'fdd01738950a'
+down_revision = 'p16a0journal'
 branch_labels = None
 depends_on = None
 

@@ -152,6 +152,5 @@ def clear(session, site_id, batch_id, reason, key, now, cleared_by=""):
         .execution_options(synchronize_session=False)
     )
     session.execute(update(Flag).where(Flag.id == first).values(clear_key=key).execution_options(synchronize_session=False))
-    # JOURNAL (issue 16): a coordinator's "flag cleared" belongs in the journal, written here with the clearing.
     session.flush()
     return session.get(Flag, first, populate_existing=True)

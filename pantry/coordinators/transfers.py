@@ -1,11 +1,12 @@
 """Transfers between sites from a coordinator's screen: some of an item moved from this site to another."""
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms import BooleanField, IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange
 
+from pantry.coordinators import journaled
 from pantry.coordinators.blueprint import bp, site_or_404, who
 from pantry.database import commit_write, utcnow
 from pantry.extensions import db
@@ -39,14 +40,13 @@ def transfer(slug):
         return _page(site, form, 422 if form.is_submitted() else 200)
     now = utcnow()
     try:
-        moved = commit_write(db.session, lambda: ledger.transfer(
-            db.session, site.id, form.to_site.data, form.item.data, form.quantity.data, form.key.data, now,
-            confirmed=form.confirmed.data, source="coordinator", recorded_by=who(),
+        moved = commit_write(db.session, lambda: journaled.transfer(
+            db.session, current_user, site, form.to_site.data, form.item.data, form.quantity.data, form.key.data,
+            now, confirmed=form.confirmed.data, source="coordinator", recorded_by=who(),
         ))
     except LedgerError as error:
         db.session.rollback()
         return _page(site, form, error.status, error)
-    # JOURNAL (issue 16): a coordinator's transfer belongs in the journal (its two movements name who sent it).
     flash(_("Sent %(count)d %(item)s from %(from)s to %(to)s.", count=-moved.out.delta, item=moved.out.item.name,
             **{"from": site.name, "to": moved.into.site.name}), "logged")
     return redirect(url_for("coordinators.stock", slug=site.slug), 303)

@@ -6,16 +6,18 @@ alerts.py mails coordinators when a fridge is too warm."""
 import hmac
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import format_datetime, gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from pantry import security
-from pantry.coordinators import alerts, books, dashboard, exports, labels, network, rota, temperature_log, transfers, warm_food  # noqa: F401,E501  (they join bp)
-from pantry.coordinators import invitations
+from pantry.coordinators import alerts, books, dashboard, exports, labels, network, rota  # noqa: F401  (they join bp)
+from pantry.coordinators import journal_pages, peers, recovery_pages, review_pages  # noqa: F401  (they join bp)
+from pantry.coordinators import temperature_log, transfers, warm_food  # noqa: F401  (they join bp)
+from pantry.coordinators import invitations, letters, membership, recovery
 from pantry.coordinators.blueprint import bp
 from pantry.coordinators.forms import ButtonForm, InviteForm, PasswordForm, SignInForm
-from pantry.coordinators.models import Coordinator
+from pantry.coordinators.models import Coordinator, Review
 from pantry.database import commit_write, utcnow
 from pantry.extensions import db, login
 from pantry.languages import safe_next
@@ -25,6 +27,9 @@ from pantry.stock import shelves
 from pantry.stock.ledger import LARGEST_ID
 
 __all__ = ["bp", "load_coordinator"]
+PASSWORD_SUBJECT = _l("Your Pantry password changed")
+PASSWORD_BODY = _l("Hello %(name)s,\n\nThe password of your Pantry account was just changed with a one-time link. "
+                   "If you did not do this, tell another coordinator at once.\n")
 
 
 @bp.record_once
@@ -42,7 +47,8 @@ def load_coordinator(session_id):
     if not coordinator_id.isascii() or not coordinator_id.isdigit() or int(coordinator_id) > LARGEST_ID:
         return None
     coordinator = db.session.get(Coordinator, int(coordinator_id))
-    if coordinator is None or not hmac.compare_digest(coordinator.password_fingerprint, fingerprint):
+    if coordinator is None or coordinator.left_at is not None \
+            or not hmac.compare_digest(coordinator.password_fingerprint, fingerprint):
         return None
     return coordinator
 
@@ -52,7 +58,8 @@ def load_coordinator(session_id):
 def home():
     sites = db.session.scalars(select(Site).order_by(Site.name)).all()
     summaries = shelves.summaries(db.session, [site.id for site in sites])
-    return render_template("coordinators/home.html", sites=sites, summaries=summaries)
+    about_me = db.session.scalar(select(Review).where(Review.subject_id == current_user.id, Review.closed_at.is_(None)))
+    return render_template("coordinators/home.html", sites=sites, summaries=summaries, about_me=about_me)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -71,6 +78,7 @@ def sign_in():
             form.password.errors.append(error.message)
         else:
             _start_session(coordinator)
+            _tell_of_recoveries(coordinator)
             return redirect(_after_sign_in(form.next.data), 303)
     status = 422 if form.is_submitted() else 200
     return render_template("coordinators/sign_in.html", form=form), status
@@ -96,11 +104,10 @@ def welcome(token):
     except invitations.InvitationError as error:
         return _no_store(render_template("coordinators/welcome.html", refusal=error.message), error.status)
     form = PasswordForm()
+    had_password = invitation.coordinator.password_hash is not None
     if form.validate_on_submit():
         try:
-            coordinator = commit_write(
-                db.session, lambda: invitations.accept(db.session, token, form.password.data, now)
-            )
+            coordinator = commit_write(db.session, lambda: membership.join(db.session, token, form.password.data, now))
         except invitations.BadPassword as error:
             db.session.rollback()
             form.password.errors.append(error.message)
@@ -109,11 +116,11 @@ def welcome(token):
             return _no_store(render_template("coordinators/welcome.html", refusal=error.message), error.status)
         else:
             _start_session(coordinator)
+            _tell_of_new_password(coordinator, had_password)
             flash(_("Your password is set. Welcome, %(name)s.", name=coordinator.display_name), "logged")
             return redirect(url_for("coordinators.home"), 303)
-    status = 422 if form.errors else 200
     page = render_template("coordinators/welcome.html", form=form, coordinator=invitation.coordinator)
-    return _no_store(page, status)
+    return _no_store(page, 422 if form.errors else 200)
 
 
 @bp.route("/invite", methods=["GET", "POST"])
@@ -124,21 +131,35 @@ def invite():
         config = current_app.config
         now = utcnow()
         try:
-            coordinator, link = commit_write(db.session, lambda: invitations.invite(
-                db.session, form.email.data, form.name.data, now, config["BASE_URL"],
-                days=config["INVITATION_DAYS"], invited_by=current_user.email,
-            ))
-        except invitations.InvitationError as error:
+            invitation, link = commit_write(db.session, lambda: membership.invite(
+                db.session, current_user, form.email.data, form.name.data, now, config["BASE_URL"],
+                days=config["INVITATION_DAYS"]))
+        except (invitations.InvitationError, membership.MembershipError) as error:
             db.session.rollback()
             form[_invite_field(error)].errors.append(error.message)
-        else:
-            page = render_template(
-                "coordinators/invited.html", coordinator=coordinator, link=link, days=config["INVITATION_DAYS"]
-            )
-            return _no_store(page, 200)
-    coordinators = db.session.scalars(select(Coordinator).order_by(Coordinator.email)).all()
+            return render_template("coordinators/invite.html", form=form), error.status
+        page = render_template("coordinators/invited.html", coordinator=invitation.coordinator, link=link,
+                               days=config["INVITATION_DAYS"], waiting=invitation.waiting)
+        return _no_store(page, 200)
     status = 422 if form.errors else 200
-    return render_template("coordinators/invite.html", form=form, coordinators=coordinators), status
+    return render_template("coordinators/invite.html", form=form), status
+
+
+def _tell_of_new_password(coordinator, had_password):
+    """A password changed with a link is mailed to the owner's address, in case it was not them."""
+    if had_password:
+        letters.send(coordinator.email, coordinator.language, PASSWORD_SUBJECT, PASSWORD_BODY,
+                     name=coordinator.display_name)
+
+
+def _tell_of_recoveries(coordinator):
+    """The owner learns, at their next sign-in, of every link two others issued for them."""
+    now = utcnow()
+    for found in commit_write(db.session, lambda: recovery.tell(db.session, coordinator, now)):
+        flash(_("On %(when)s, %(asked)s and %(agreed)s issued a one-time link to your account, handed over by "
+                "%(handed)s. If you did not ask for it, tell the other coordinators.",
+                when=format_datetime(found.handed_at, "short"), asked=found.asked_by.display_name,
+                agreed=found.agreed_by.display_name, handed=found.handed_by.display_name), "warning")
 
 
 def _start_session(coordinator):

@@ -1,7 +1,7 @@
 """Food in question after a warm fridge: what was flagged, and clearing a flag with a reason."""
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms import IntegerField, StringField
@@ -9,6 +9,7 @@ from wtforms.validators import InputRequired
 
 from pantry.care import excursions
 from pantry.care.models import Flag
+from pantry.coordinators import journaled
 from pantry.coordinators.blueprint import bp, site_or_404, who
 from pantry.database import commit_write, utcnow
 from pantry.extensions import db
@@ -37,8 +38,8 @@ def clear_flag(slug):
         return _page(site, form, 422)
     now = utcnow()
     try:
-        commit_write(db.session, lambda: excursions.clear(
-            db.session, site.id, form.batch.data, form.reason.data, form.key.data, now, who(),
+        commit_write(db.session, lambda: journaled.clear_flag(
+            db.session, current_user, site, form.batch.data, form.reason.data, form.key.data, now, who(),
         ))
     except Refusal as error:
         db.session.rollback()

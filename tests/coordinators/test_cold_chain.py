@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from pantry.care import rules
 from pantry.care.models import Flag
 from pantry.database import utcnow
+from pantry.journal import JournalEntry
 from pantry.stock import ledger
 from pantry.stock.models import Batch, Movement, Stock
 from pantry.tags.rules import issue_tag
@@ -76,6 +77,8 @@ def test_a_coordinator_clears_a_flag_only_with_a_reason(admin, session, warm_fri
     session.rollback()
     flag = session.scalar(select(Flag))
     assert (flag.clear_reason, flag.cleared_by) == ("Probe reads 3 °C", "ada@example.org")
+    line = session.scalar(select(JournalEntry).where(JournalEntry.action == "food.flag_cleared"))
+    assert (line.subject, line.after_values["reason"], line.site_id) == ("Milk 1 L", "Probe reads 3 °C", fridge.id)
     assert WORDS not in admin.get(f"/sites/{fridge.slug}").text
 
 
@@ -120,6 +123,9 @@ def test_a_coordinator_sends_food_and_a_replayed_key_moves_it_once(admin, sessio
     assert (stock_of(session, fridge, beans), stock_of(session, hall, beans)) == (2, 3)
     other = post_form(admin, path, key=same, item=beans.id, to_site=hall.id, quantity=1)
     assert other.status_code == 422 and "already sent with different details" in other.text
+    lines = session.scalars(select(JournalEntry).where(JournalEntry.action == "ledger.transferred")).all()
+    assert [(line.subject, line.after_values["quantity"], line.after_values["to"]) for line in lines] == [
+        ("Canned beans", 3, "Hall Fridge")]  # the replay wrote no second line
     dates = session.scalars(select(Batch.best_before).where(Batch.site_id == hall.id)).all()
     assert dates == [None]
 
