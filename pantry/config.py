@@ -63,6 +63,7 @@ class Defaults:
     # Public pages are kept rendered this long, per process, unless the site's ledger moved.
     PAGE_CACHE_SECONDS = 30
     EXPORT_MAX_DAYS = 400  # the longest range of days one CSV export may cover
+    IMPACT_MAX_DAYS = 400  # the longest range one impact report may cover
 
     # Shifts
     SHIFT_WEEKS_AHEAD = 8
@@ -83,6 +84,9 @@ class Defaults:
     # A too-warm reading mails every coordinator, at most once a site in this many minutes
     # (the cleaning label is anonymous: 30 readings a minute must not make 30 mails each).
     WARM_ALERT_MINUTES = 60
+    # An excursion (too warm from one reading until one in range) longer than this, or of unknown
+    # length, puts the cold-chain food that was inside in question (pantry.care.excursions).
+    EXCURSION_HOURS = 2
 
     # The "what we need" poster: what the sites take and do not take (common community fridge rules)
     POSTER_ACCEPTED = [

@@ -37,6 +37,7 @@ def load(session, now, only_if_empty=False):
     hood = Neighbourhood(session, random.Random(network.SEED), local_today(now), items)
     for moment, _order, event in _timeline(hood, places, items, now):
         event(moment)
+    volunteers.van_run(hood, places, items, now)
     labels = _print_labels(session, places, hood.popularity, now)
     people = random.Random(network.SEED + 1)  # its own dice, so the ledger stays as it was
     visits = volunteers.record_visits(session, places, people, now, hood.today, hood.zone)
@@ -127,7 +128,10 @@ def _stock_items(session, opened):
     found = {item.name.lower(): item for item in known}
     items = {}
     for name, category, unit, _life, _popularity in network.ITEMS:
-        items[name] = found.get(name.lower()) or Item(name=name, category=category, unit=unit, created_at=opened)
+        items[name] = found.get(name.lower()) or Item(
+            name=name, category=category, unit=unit, keep_cold=category in network.KEPT_COLD,
+            typical_grams=network.WEIGHTS.get(name), created_at=opened,
+        )
         session.add(items[name])
     session.flush()
     return items
@@ -229,7 +233,7 @@ def _cleaning_visit(hood, place, day, moment):
         .order_by(Batch.id)
     ).all()
     for batch_id, item_id, quantity in past:
-        hood.discard(place.site.id, item_id, quantity, moment, batch_id, note="Past its best-before date")
+        hood.discard(place.site.id, item_id, quantity, moment, batch_id, note="Past its best-before date", reason="past_date")
 
 
 def _story_restock(hood, site_id, item, quantity, days_from_today, moment):

@@ -95,6 +95,16 @@ ITEMS = [
     ("Cat food", "other", "can", (365, 540), 1),
 ]
 
+KEPT_COLD = {"dairy", "meals"}
+# Typical weights in grams, for the impact report's estimate; the items left out have none.
+WEIGHTS = {
+    "Apples": 180, "Bananas": 900, "Onions": 1360, "Carrots": 450, "Milk 1 L": 1030, "Eggs": 700,
+    "Yogurt": 170, "Bread loaf": 500, "Tortillas": 450, "Prepared meals": 450, "Soup": 950,
+    "Frozen dinners": 300, "Canned beans": 425, "Canned tomatoes": 400, "Canned tuna": 170,
+    "Rice 1 kg": 1000, "Pasta": 500, "Oats": 500, "Peanut butter": 450, "Juice": 1050, "Water": 500,
+    "Baby formula": 800,
+}  # cold-chain categories: a warm fridge puts them in question
+
 # What each site keeps, with its target level (None: welcome, but no target).
 ASSORTMENT = {
     "fulton-corner-fridge": {

@@ -9,6 +9,7 @@ from pantry import demo_network as network
 from pantry.care.rules import record_care
 from pantry.shifts import listing, planning, signups
 from pantry.shifts.models import ShiftPattern
+from pantry.stock import ledger
 
 
 def record_visits(session, places, rng, now, today, zone):
@@ -90,3 +91,16 @@ def _reading(rng, usual, limit):
 
 def _at(day, hour, minutes, zone):
     return datetime.combine(day, time(hour), tzinfo=zone).astimezone(UTC) + timedelta(minutes=minutes)
+
+
+def van_run(hood, places, items, now):
+    """Yesterday's van run: the corner fridge's spare water to the hall, a transfer."""
+    by_slug = {place.site.slug: place.site for place in places}
+    water, corner = items["Water"], by_slug["fulton-corner-fridge"]
+    spare = min(6, hood.on_shelf[corner.id, water.id])
+    if spare:
+        moved = ledger.transfer(hood.session, corner.id, by_slug["st-brigids-hall-freezer"].id, water.id, spare,
+                                hood._next_key(), now - timedelta(days=1), source="demo")
+        hood._followed(moved.out)
+        hood._followed(moved.into)
+        hood.movements += 1  # two movements under one key

@@ -105,6 +105,14 @@ PARAMETERS = {
                        "description": "The language of error messages (en, es).", "schema": {"type": "string"}},
     "site": {"name": "site", "in": "query", "required": False, "description": "Only the shifts at this site (a slug).",
              "schema": {"type": "string"}},
+    "impactSite": {"name": "site", "in": "query", "required": False, "description": "Only this site (a slug).",
+                   "schema": {"type": "string"}},
+    "month": {"name": "month", "in": "query", "required": False, "description": "A month, 2026-11.",
+              "schema": {"type": "string"}},
+    "from": {"name": "from", "in": "query", "required": False, "description": "The first local day, 2026-11-01.",
+             "schema": {"type": "string", "format": "date"}},
+    "to": {"name": "to", "in": "query", "required": False, "description": "The last local day, included.",
+           "schema": {"type": "string", "format": "date"}},
 }
 
 HEADERS = {
@@ -122,6 +130,8 @@ RESPONSES = {
                     "headers": {"ETag": _header("ETag"), "Cache-Control": _header("CacheControl")}},
     "BadIfNoneMatch": error("If-None-Match was neither * nor a list of quoted ETags.", "bad_if_none_match"),
     "UnknownSite": error("There is no site with this slug.", "unknown_site"),
+    "BadRange": error("The days are not dates, end before they start, or are more than IMPACT_MAX_DAYS.",
+                      "bad_range", "range_backwards", "range_too_long"),
     "InternalError": error("Something went wrong on the server; nothing was saved.", "internal_error"),
     "Busy": {**error("The database is busy or unreachable; nothing was saved. Try again shortly.", "busy"),
              "headers": {"Retry-After": _header("RetryAfter")}},
@@ -138,6 +148,9 @@ PATHS = {
                                 {"404": _response("UnknownSite")}),
     "/shifts": read("listShifts", "Shifts taking sign-ups in the next 14 days", "Shifts", [_parameter("site")],
                     {"404": _response("UnknownSite")}, last_modified=False),
+    "/impact": read("getImpact", "What the network achieved over a range of days", "Impact",
+                    [_parameter("impactSite"), _parameter("month"), _parameter("from"), _parameter("to")],
+                    {"404": _response("UnknownSite"), "422": _response("BadRange")}, last_modified=False),
     "/items": read("listItems", "Every item, with the id a movement names", "Items", last_modified=False),
     "/openapi.json": read("getOpenApi", "This description", "OpenAPI", last_modified=False, database=False),
     "/csrf-token": {"get": {

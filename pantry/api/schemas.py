@@ -178,5 +178,23 @@ def schemas(most):
             "created_at": MOMENT,
         }),
         "MovementCreated": record("The movement logged.", {"movement": ref("Movement")}),
+        "ImpactFigures": record("Sums over the range (site-days for the network). Nothing about any person.", {
+            "days": COUNT, "taken": {"type": "integer"}, "added": {"type": "integer"},
+            "discarded": record("What discards removed, by reason.", {
+                reason: {"type": "integer"} for reason in ("past_date", "warm", "damaged", "unspecified")}),
+            "sent": {"type": "integer"}, "received": {"type": "integer"},
+            "corrected": {"type": "integer", "description": "What corrections did to the stock, together."},
+            "estimated_kg_taken": {"type": "number", "description": "From each item's typical weight."},
+            "taken_without_weight": {"type": "integer", "description": "Items taken whose item has no weight."},
+            "visits": COUNT, "days_with_a_visit": COUNT, "readings": COUNT, "readings_in_range": COUNT,
+            "shifts_done": COUNT, "volunteer_hours": {"type": "number", "minimum": 0},
+            "excursions": COUNT, "excursions_putting_food_in_question": COUNT,
+        }),
+        "Impact": record("What the network achieved from `first_day` to `last_day` (local days, both included).", {
+            "first_day": DAY, "last_day": DAY,
+            "sites": {"type": "array", "items": record("One site's figures.", {
+                "site": SLUG, "figures": ref("ImpactFigures")})},
+            "network": ref("ImpactFigures"),
+        }),
         "OpenAPI": {"type": "object", "required": ["openapi", "info", "paths"], "description": "This document."},
     }

@@ -1,8 +1,8 @@
 """What a volunteer at the fridge sends: the ticked checklist with the thermometer, or one removed batch."""
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
+from wtforms import BooleanField, IntegerField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from pantry.care import rules
 from pantry.tags.forms import KeyedForm
@@ -50,7 +50,20 @@ class ChecklistForm(KeyedForm):
 
 
 class DiscardForm(KeyedForm):
-    """One tap on "Removed" beside a batch past its date."""
+    """One tap on "Removed" beside a batch past its date, or one that was in the fridge while it was warm."""
 
     batch = IntegerField("", validators=[InputRequired()])
     quantity = IntegerField("", validators=[InputRequired(), NumberRange(min=1, max=MOST_DISCARDED)])
+    reason = StringField("", validators=[Optional(), AnyOf(("past_date", "warm"))], default="past_date")
+
+
+class SendForm(KeyedForm):
+    """A volunteer taking some of an item to another site in the van (pantry.stock.transfers)."""
+
+    item = IntegerField(_l("Item"), validators=[InputRequired(message=_l("Choose an item."))])
+    to_site = IntegerField(_l("To"), validators=[InputRequired(message=_l("Choose the site it goes to."))])
+    quantity = IntegerField(_l("How many"), validators=[
+        InputRequired(message=_l("Say how many, as a whole number.")),
+        NumberRange(min=1, max=MOST_DISCARDED, message=_l("Enter a whole number from 1 to 100000.")),
+    ])
+    confirmed = BooleanField(_l("Yes, send it there anyway"))

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import joinedload
 
+from pantry.care import excursions
 from pantry.care.models import CareRecord, Reading
 from pantry.refusals import Refusal
 from pantry.shifts.models import Shift
@@ -21,6 +22,7 @@ from pantry.stock.models import Batch
 CELSIUS_LIMITS = (-40.0, 40.0)
 TYPED_LIMITS = {"C": (Decimal(-40), Decimal(40)), "F": (Decimal(-40), Decimal(104))}
 SHIFT_WINDOW = timedelta(hours=3)  # a visit this close to a shift counts for it
+EXCURSION_AFTER = timedelta(hours=2)  # the EXCURSION_HOURS setting's default
 NOTE_LENGTH = 500
 
 
@@ -100,7 +102,8 @@ def takes_readings(site, limits):
     return site.kind in limits
 
 
-def record_care(session, site, ticked, celsius, note, key, now, *, checklist, limits):
+def record_care(session, site, ticked, celsius, note, key, now, *, checklist, limits,
+                excursion_after=EXCURSION_AFTER):
     """Make the care record of a visit, link it to the shift it belongs to (and mark that
     shift done), and keep the reading. The same key again returns the first record; the
     same key with other details is refused (CareConflict)."""
@@ -122,8 +125,11 @@ def record_care(session, site, ticked, celsius, note, key, now, *, checklist, li
     )
     session.add(record)
     if celsius is not None:
-        session.add(Reading(site_id=site.id, care_record=record, celsius=celsius,
-                            in_range=in_range(site, celsius, limits), taken_at=now))
+        reading = Reading(site_id=site.id, care_record=record, celsius=celsius,
+                          in_range=in_range(site, celsius, limits), taken_at=now)
+        session.add(reading)
+        session.flush()
+        excursions.follow(session, site.id, reading, excursion_after)
     if shift is not None and shift.done_at is None:
         shift.done_at = now
     session.flush()
@@ -152,17 +158,20 @@ def _payload(record):
     return (record.site_id, list(record.checklist), record.note, celsius)
 
 
-def discard_batch(session, site, batch_id, quantity, key, now, *, today, most):
-    """Take a batch past its date out of the fridge: one discard movement of what the checklist
-    offered, and nothing it did not: only a batch past its date on `today`, at most what it holds
-    and at most `most` at once (MAX_LOG_QUANTITY, the bound of every log at a label). The same
-    key again answers like the first time, even once the batch is empty."""
+def discard_batch(session, site, batch_id, quantity, key, now, *, today, most, reason="past_date"):
+    """Take out of the fridge what the checklist offered, and nothing it did not: a batch past
+    its date on `today` (reason "past_date"), or one in question after a warm spell (reason
+    "warm"); at most what it holds and at most `most` at once (MAX_LOG_QUANTITY, the bound of
+    every log at a label). The same key again answers like the first time, even once empty."""
     batch = session.get(Batch, batch_id) if ledger.within_ids(batch_id) else None
     if batch is None or batch.site_id != site.id:
         raise UnknownBatch()
-    entry = ledger.Entry("discard", key, site.id, batch.item_id, quantity, batch_id=batch.id, source="care")
+    entry = ledger.Entry("discard", key, site.id, batch.item_id, quantity, batch_id=batch.id, source="care",
+                         reason=reason)
     if type(quantity) is int and ledger.find_replay(session, entry) is None:
-        if batch.best_before is None or batch.best_before >= today:
+        offered = batch.id in excursions.questioned(session, site.id) if reason == "warm" else (
+            batch.best_before is not None and batch.best_before < today)
+        if not offered:
             raise NotPastItsDate()
         if not 1 <= quantity <= min(most, batch.quantity):
             raise TooManyToRemove()
@@ -170,7 +179,7 @@ def discard_batch(session, site, batch_id, quantity, key, now, *, today, most):
 
 
 def offered(batch, most):
-    """How many of a batch past its date the checklist offers to remove in one tap."""
+    """How many of a batch the checklist offers to remove in one tap."""
     return min(batch.quantity, most)
 
 
@@ -183,6 +192,15 @@ def past_date_batches(session, site, today):
         .options(joinedload(Batch.item))
     )
     return session.scalars(query).all()
+
+
+def warm_batches(session, site):
+    """The batches at the site in question after an excursion (pantry.care.excursions), the oldest flag first."""
+    flags = excursions.questioned(session, site.id)
+    if not flags:
+        return []
+    found = session.scalars(select(Batch).where(Batch.id.in_(flags)).options(joinedload(Batch.item)))
+    return sorted(found, key=lambda batch: flags[batch.id].id)
 
 
 def current_shift(session, site, now):

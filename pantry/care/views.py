@@ -7,12 +7,15 @@ from sqlalchemy import select
 
 from pantry import security
 from pantry.care import rules
-from pantry.care.forms import ChecklistForm, DiscardForm
+from pantry.care.forms import ChecklistForm, DiscardForm, SendForm
 from pantry.care.models import CareRecord, Reading
 from pantry.clock import local_today
 from pantry.database import commit_write, utcnow
 from pantry.extensions import db
 from pantry.signals import too_warm
+from pantry.sites.models import Site
+from pantry.stock import ledger, shelves
+from pantry.stock.errors import LedgerError
 from pantry.tags.forms import CodeForm
 from pantry.tags.rules import RevokedTag, UnknownTag, find_tag
 
@@ -54,6 +57,7 @@ def record(code):
         care = rules.record_care(
             db.session, site, form.ticked.data or [], form.celsius, form.note.data or "", form.key.data, now,
             checklist=list(config["CARE_CHECKLIST"]), limits=config["TEMPERATURE_LIMITS"],
+            excursion_after=timedelta(hours=config["EXCURSION_HOURS"]),
         )
         every = timedelta(minutes=config["WARM_ALERT_MINUTES"])
         return care, rules.claim_warm_alert(db.session, care, now, every)
@@ -93,8 +97,31 @@ def discard(code):
     site, now, most = tag.site, utcnow(), current_app.config["MAX_LOG_QUANTITY"]
     movement = commit_write(db.session, lambda: rules.discard_batch(
         db.session, site, form.batch.data, form.quantity.data, form.key.data, now, today=local_today(now), most=most,
+        reason=form.reason.data or "past_date",
     ))
     flash(_("Removed: %(count)d %(item)s. Thank you.", count=movement.quantity, item=movement.item.name), "logged")
+    return redirect(url_for("care.checklist", code=tag.code), 303)
+
+
+@bp.post("/care/<code>/send")
+@security.care
+def send(code):
+    """Some of an item goes in the van to another site: it leaves this site's books and arrives in the other's."""
+    tag = _care_tag(code)
+    form = SendForm()
+    if not form.validate():
+        return _checklist_page(tag, ChecklistForm(formdata=None), status=422, send_form=form)
+    site, now = tag.site, utcnow()
+    try:
+        moved = commit_write(db.session, lambda: ledger.transfer(
+            db.session, site.id, form.to_site.data, form.item.data, form.quantity.data, form.key.data, now,
+            confirmed=form.confirmed.data, source="care",
+        ))
+    except LedgerError as error:
+        db.session.rollback()
+        return _checklist_page(tag, ChecklistForm(formdata=None), error.status, send_form=form, refusal=error)
+    flash(_("On its way: %(count)d %(item)s to %(site)s. Thank you.", count=-moved.out.delta,
+            item=moved.out.item.name, site=moved.into.site.name), "logged")
     return redirect(url_for("care.checklist", code=tag.code), 303)
 
 
@@ -121,13 +148,17 @@ def _takes_readings(site):
     return rules.takes_readings(site, current_app.config["TEMPERATURE_LIMITS"])
 
 
-def _checklist_page(tag, form, status=200, discard_form=None):
+def _checklist_page(tag, form, status=200, discard_form=None, send_form=None, refusal=None):
     site = tag.site
     page = render_template(
         "care/checklist.html", tag=tag, site=site, form=form, discard_form=discard_form,
+        send_form=send_form or SendForm(formdata=None), refusal=refusal,
+        held=shelves.in_stock(db.session, site.id),
+        others=db.session.scalars(select(Site).where(Site.id != site.id).order_by(Site.name)).all(),
         takes_readings=_takes_readings(site),
         past_date=rules.past_date_batches(db.session, site, local_today()),
         most=current_app.config["MAX_LOG_QUANTITY"], offered=rules.offered,
+        warm=rules.warm_batches(db.session, site),
         checklist=current_app.config["CARE_CHECKLIST"],
     )
     # Keys are made per page: a page from the back button must not resend an old one.

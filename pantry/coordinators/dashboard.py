@@ -18,7 +18,7 @@ from pantry.database import utcnow
 from pantry.extensions import db
 from pantry.shifts.listing import places_ahead
 from pantry.sites.models import Site
-from pantry.stock import history
+from pantry.stock import history, rebalancing
 
 DAYS = 14
 EMPTIES_SHOWN = 8
@@ -44,6 +44,7 @@ def dashboard():
         places=_places(ids, now),
         readings=care_history.out_of_range(db.session, [site.id for site in sites if site.kind in limits], days.start),
         limits={site.id: limits.get(site.kind) for site in sites},
+        suggestions=rebalancing.suggestions(db.session),
     )
 
 

@@ -155,11 +155,11 @@ def yes_no(value):
 
 def movements_table(site, start, end, zone):
     header = ["entry", "time", "site", "item", "unit", "kind", "quantity", "delta", "best_before",
-              "source", "recorded_by", "corrects", "note"]
+              "source", "recorded_by", "corrects", "note", "reason", "pairs", "typical_grams"]
     query = (
         select(Movement.id, Movement.created_at, Item.name, Item.unit, Movement.kind, Movement.quantity,
                Movement.delta, Movement.best_before, Movement.source, Movement.recorded_by,
-               Movement.corrects_id, Movement.note)
+               Movement.corrects_id, Movement.note, Movement.reason, Movement.pairs_id, Item.typical_grams)
         .join(Item, Item.id == Movement.item_id)
         .where(Movement.site_id == site.id, Movement.created_at >= start, Movement.created_at < end)
         .order_by(Movement.created_at, Movement.id)
@@ -168,9 +168,10 @@ def movements_table(site, start, end, zone):
 
     def shape(row):
         (entry, created_at, item, unit, kind, quantity, delta, best_before, source, recorded_by,
-         corrects, note) = row
+         corrects, note, reason, pairs, grams) = row
         return [entry, moment(created_at, zone), slug, cell(item), cell(unit), kind, quantity, delta,
-                day(best_before), source, cell(recorded_by), "" if corrects is None else corrects, cell(note)]
+                day(best_before), source, cell(recorded_by), _id(corrects), cell(note), reason or "",
+                _id(pairs), _id(grams)]
 
     return header, query, shape
 
@@ -236,6 +237,10 @@ def sign_ups_table(site, start, end, zone):
                 moment(signed_up, zone), moment(cancelled, zone)]
 
     return header, query, shape
+
+
+def _id(value):
+    return "" if value is None else value
 
 
 def _degrees(value):

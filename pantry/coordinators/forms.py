@@ -4,6 +4,7 @@ are caught here first."""
 from flask_babel import lazy_gettext as _l, lazy_pgettext
 from pantry.forms import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     HiddenField,
     IntegerField,
@@ -106,6 +107,8 @@ class ItemForm(FlaskForm):
     )
     category = SelectField(_l("Category"), choices=_choices(CATEGORIES), validators=[InputRequired()])
     unit = StringField(_l("Unit (optional)"), validators=[Length(max=item_rules.UNIT_MAX), plain_text])
+    keep_cold = BooleanField(_l("Keep cold (dairy, meals, frozen food)"))
+    typical_grams = IntegerField(_l("Typical weight in grams (optional)"), validators=[Optional()])
 
 
 def targets_form(items, targets):

@@ -5,6 +5,7 @@ gets no second line."""
 from sqlalchemy import select
 
 from pantry import journal
+from pantry.care import excursions
 from pantry.shifts import planning
 from pantry.sites import rules as site_rules
 from pantry.stock import items as item_rules
@@ -13,7 +14,7 @@ from pantry.stock.models import Item, Stock
 from pantry.tags import rules as tag_rules
 
 SITE_FIELDS = ("name", "address", "kind", "state", "hours", "notes")
-ITEM_FIELDS = ("name", "category", "unit")
+ITEM_FIELDS = ("name", "category", "unit", "keep_cold", "typical_grams")
 PATTERN_FIELDS = ("kind", "weekdays", "starts_at", "ends_at", "capacity", "first_day", "last_day")
 SHIFT_FIELDS = ("kind", "starts_at", "ends_at", "capacity")
 
@@ -92,6 +93,23 @@ def count(session, who, site, item, counted, key, now, **extra):
         journal.record(session, who, "ledger.counted", item.name, {"quantity": before},
                        {"quantity": movement.quantity}, now, site=site)
     return movement
+
+
+def transfer(session, who, site, to_site_id, item_id, quantity, key, now, **extra):
+    moved = ledger.transfer(session, site.id, to_site_id, item_id, quantity, key, now, **extra)
+    if journal.changed(session):
+        journal.record(session, who, "ledger.transferred", moved.out.item.name, {},
+                       {"quantity": -moved.out.delta, "to": moved.into.site.name,
+                        "entries": [moved.out.id, moved.into.id]}, now, site=site)
+    return moved
+
+
+def clear_flag(session, who, site, batch_id, reason, key, now, cleared_by=""):
+    flag = excursions.clear(session, site.id, batch_id, reason, key, now, cleared_by)
+    if journal.changed(session):
+        journal.record(session, who, "food.flag_cleared", flag.batch.item.name, {"in_question": True},
+                       {"in_question": False, "reason": flag.clear_reason}, now, site=site)
+    return flag
 
 
 def save_pattern(session, who, site, now, zone, pattern=None, **fields):

@@ -15,7 +15,7 @@ from pantry.stock import items as item_rules
 from pantry.stock.models import CATEGORIES, Item, Stock
 
 SITE_FIELDS = ("name", "address", "kind", "state", "hours", "notes")
-ITEM_FIELDS = ("name", "category", "unit")
+ITEM_FIELDS = ("name", "category", "unit", "keep_cold", "typical_grams")
 
 
 @bp.get("/sites")

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from pantry import security, sign_in_limits
 from pantry.coordinators import alerts, books, dashboard, exports, labels, network, rota  # noqa: F401  (they join bp)
 from pantry.coordinators import journal_pages, peers, recovery_pages, review_pages  # noqa: F401  (they join bp)
+from pantry.coordinators import temperature_log, transfers, warm_food  # noqa: F401  (they join bp)
 from pantry.coordinators import invitations, membership, notices, recovery
 from pantry.coordinators.blueprint import bp
 from pantry.coordinators.forms import ButtonForm, InviteForm, PasswordForm, SignInForm

@@ -7,7 +7,7 @@ from flask_babel import format_datetime, format_time
 from sqlalchemy import func, select
 
 from pantry import charts
-from pantry.care import history as care_history, rules as care
+from pantry.care import excursions, history as care_history, rules as care
 from pantry.care.models import CareRecord, Reading
 from pantry.clock import last_days, local_today
 from pantry.database import utcnow
@@ -53,7 +53,8 @@ def _home():
 def site(slug):
     latest_movement = select(func.max(Movement.id)).where(Movement.site_id == Site.id).scalar_subquery()
     found = db.session.execute(
-        select(Site.id, latest_movement, care.latest_reading_id(Site.id), care.latest_care_id(Site.id))
+        select(Site.id, latest_movement, care.latest_reading_id(Site.id), care.latest_care_id(Site.id),
+               excursions.open_flags(Site.id))
         .where(Site.slug == slug)
     ).first()
     if found is None:
@@ -76,6 +77,7 @@ def _site(site_id):
         needs=shelf.needs(),
         summary=shelf.summary(),
         care=_care_states([site])[site.id],
+        questioned=excursions.questioned(db.session, site.id),
         takes_readings=care.takes_readings(site, current_app.config["TEMPERATURE_LIMITS"]),
         shift=next_shift(db.session, site.id, now),
         shift_time=shift_time,

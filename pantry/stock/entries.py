@@ -9,7 +9,8 @@ from datetime import date
 
 from pantry.stock.errors import BadEntry
 
-KINDS = {"restock", "take", "discard", "count", "correction"}
+KINDS = {"restock", "take", "discard", "count", "correction", "transfer"}
+REASONS = {"past_date", "warm", "damaged"}  # pantry.stock.models.DISCARD_REASONS
 KEY_RE = re.compile(r"[A-Za-z0-9_-]{8,64}")  # as the forms and the API take them (pantry.tags.forms)
 LARGEST_ID = 2**31 - 1  # ids are 32-bit on PostgreSQL: a larger number names nothing
 LARGEST_QUANTITY = 100_000  # far above any one entry, far below what a stock row can hold
@@ -30,10 +31,15 @@ class Entry:
     source: str = "scan"
     recorded_by: str = ""
     note: str = ""
+    reason: str | None = None  # a discard's: "past_date", "warm" or "damaged"
+    to_site_id: int | None = None  # a transfer's destination
 
     def digest(self):
-        """The payload a replayed key must match: everything but who sent it and how."""
-        payload = astuple(self)[:8]
+        """The payload a replayed key must match: everything but who sent it and how.
+        The fields added later count only when set, so older keys keep their digests."""
+        payload = astuple(self)[:8] + tuple(
+            (name, getattr(self, name)) for name in ("reason", "to_site_id") if getattr(self, name) is not None
+        )
         raw = json.dumps(payload, default=str, separators=(",", ":"))
         return hashlib.sha256(raw.encode()).hexdigest()
 
@@ -57,7 +63,7 @@ def check(entry):
     """Refuse (BadEntry) what no rule could record: checked before anything is read or locked."""
     if not isinstance(entry.key, str) or not KEY_RE.fullmatch(entry.key):
         raise BadEntry("Every entry needs an idempotency key of 8 to 64 letters, digits, - or _.")
-    for name in ("site_id", "item_id", "batch_id", "corrects_id"):
+    for name in ("site_id", "item_id", "batch_id", "corrects_id", "to_site_id"):
         if getattr(entry, name) is not None and type(getattr(entry, name)) is not int:  # not True, not "3"
             raise BadEntry(f"The {name} must be a whole number.")
     if entry.kind == "correction":
@@ -71,6 +77,10 @@ def check(entry):
     least = 0 if entry.kind == "count" else 1
     if not least <= entry.quantity <= LARGEST_QUANTITY:
         raise BadEntry("The quantity must be from %d to %d." % (least, LARGEST_QUANTITY))
+    if entry.reason is not None and (entry.kind != "discard" or entry.reason not in REASONS):
+        raise BadEntry("A reason is one of past_date, warm or damaged, and only a discard has one.")
+    if (entry.kind == "transfer") != (entry.to_site_id is not None):
+        raise BadEntry("A transfer, and only a transfer, names the site it goes to.")
     if entry.best_before is not None and entry.kind != "restock":
         raise BadEntry("Only a restock carries a best-before date.")
     if entry.best_before is not None and type(entry.best_before) is not date:  # not a datetime, not a string

@@ -9,7 +9,7 @@ from pantry.sites.models import Site
 from pantry.sites.rules import UNUSUAL_CHARACTERS, has_control_characters
 from pantry.stock.errors import UnknownItem, UnknownSite
 from pantry.stock.ledger import lock_stock
-from pantry.stock.models import CATEGORIES, Item, Stock
+from pantry.stock.models import CATEGORIES, LARGEST_GRAMS, Item, Stock
 
 NAME_MAX = 80
 UNIT_MAX = 40
@@ -51,16 +51,16 @@ class BadTarget(ItemError):
     message = _l("A target is a whole number from 0 to 9999, or empty for no target.")
 
 
-def create_item(session, now, name, category="other", unit=""):
-    details = _checked(session, None, name, category, unit)
+def create_item(session, now, name, category="other", unit="", keep_cold=False, typical_grams=None):
+    details = _checked(session, None, name, category, unit) | _kept(keep_cold, typical_grams)
     item = Item(created_at=now, **details)
     session.add(item)
     session.flush()
     return item
 
 
-def update_item(session, item, now, name, category="other", unit=""):
-    details = _checked(session, item, name, category, unit)
+def update_item(session, item, now, name, category="other", unit="", keep_cold=False, typical_grams=None):
+    details = _checked(session, item, name, category, unit) | _kept(keep_cold, typical_grams)
     for attribute, value in details.items():
         setattr(item, attribute, value)
     session.flush()
@@ -116,3 +116,11 @@ def _checked(session, item, name, category, unit):
     if has_control_characters(unit):
         raise BadItemDetail(UNUSUAL_CHARACTERS, "unit")
     return {"name": name, "category": category, "unit": unit}
+
+
+def _kept(keep_cold, typical_grams):
+    """Whether the item is cold-chain food, and its typical weight (for the impact report's estimate)."""
+    if typical_grams is not None and (type(typical_grams) is not int or not 1 <= typical_grams <= LARGEST_GRAMS):
+        raise BadItemDetail(_l("A typical weight is a whole number of grams from 1 to %(most)d, or empty.",
+                               most=LARGEST_GRAMS), "typical_grams")
+    return {"keep_cold": bool(keep_cold), "typical_grams": typical_grams}

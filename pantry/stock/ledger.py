@@ -1,23 +1,18 @@
-"""The ledger's rules: restock, take, discard, count and correct.
+"""The ledger's rules: restock, take, discard, count, correct, and transfer (pantry.stock.transfers).
 
 Each rule takes the session and `now`, locks the stock row of the item at the
 site, applies its change with conditional `quantity = quantity + :delta`
 updates, appends one movement, and flushes. The caller commits.
 """
-from dataclasses import dataclass, field
 from datetime import timedelta
 
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import select
 
 from pantry.sites.models import Site
+from pantry.stock import transfers
 from pantry.stock.errors import (
     AlreadyCorrected,
     CannotCorrect,
-    IdempotencyConflict,
-    LedgerError,
     UndoExpired,
     UnknownBatch,
     UnknownItem,
@@ -34,7 +29,18 @@ from pantry.stock.entries import (  # noqa: F401  (Entry and the limits are the 
     get,
     within_ids,
 )
-from pantry.stock.models import Allocation, Batch, Item, Movement, Stock
+from pantry.stock.models import Batch, Item, Movement
+from pantry.stock.moves import (  # noqa: F401  (lock_stock is the ledger's word too)
+    Change,
+    batch_for,
+    book,
+    find_replay,
+    lock_stock,
+    move,
+    reverse,
+    take_earliest_first,
+)
+
 
 def restock(session, site_id, item_id, quantity, key, now, best_before=None, **extra):
     entry = Entry("restock", key, site_id, item_id, quantity, best_before=best_before, **extra)
@@ -58,6 +64,13 @@ def correct(session, movement_id, key, now, **extra):
     return record(session, Entry("correction", key, corrects_id=movement_id, **extra), now)
 
 
+def transfer(session, site_id, to_site_id, item_id, quantity, key, now, confirmed=False, **extra):
+    """Move `quantity` of an item from one site to another (pantry.stock.transfers)."""
+    entry = Entry("transfer", key, site_id, item_id, quantity, to_site_id=to_site_id, **extra)
+    check(entry)
+    return transfers.transfer(session, entry, now, check_exists=_check_exists, confirmed=confirmed)
+
+
 def undo(session, movement_id, key, now, window=timedelta(minutes=5)):
     """A correction asked for by the person who logged the entry, within `window`.
     The same undo sent again later still answers like the first time."""
@@ -75,10 +88,14 @@ def record(session, entry, now):
     """Apply `entry` once. The same key again returns the first movement;
     the same key with another payload raises IdempotencyConflict."""
     check(entry)
+    if entry.kind == "transfer":
+        return transfers.transfer(session, entry, now, check_exists=_check_exists).out
     if entry.kind == "correction":
         original = get(session, Movement, entry.corrects_id)
         if original is None:
             raise UnknownMovement()
+        if original.kind == "transfer":
+            return transfers.correct(session, original, entry, now, check_correctable)
         site_id, item_id = original.site_id, original.item_id
     else:
         site_id, item_id = entry.site_id, entry.item_id
@@ -90,52 +107,8 @@ def record(session, entry, now):
     if earlier is not None:
         return earlier
     if entry.kind == "correction":
-        _check_correctable(session, original)
-
-    change = _APPLY[entry.kind](session, stock, entry, now)
-    movement = Movement(
-        site_id=site_id,
-        item_id=item_id,
-        kind=entry.kind,
-        quantity=entry.quantity,
-        delta=change.delta,
-        best_before=entry.best_before,
-        corrects_id=entry.corrects_id,
-        source=entry.source,
-        recorded_by=entry.recorded_by,
-        note=entry.note,
-        idempotency_key=entry.key,
-        payload_digest=entry.digest(),
-        created_at=now,
-    )
-    session.add(movement)
-    session.flush()
-    if change.batches:
-        session.execute(insert(Allocation), [
-            {"movement_id": movement.id, "batch_id": batch_id, "delta": delta}
-            for batch_id, delta in change.batches
-        ])
-    result = session.execute(
-        update(Stock)
-        .where(Stock.id == stock.id, Stock.quantity + change.delta >= 0)
-        .values(quantity=Stock.quantity + change.delta, **change.stock)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        raise LedgerError(_l("The stock changed while logging; try again."))
-    return movement
-
-
-@dataclass
-class Change:
-    """What applying an entry did: (batch id, delta) per batch, and stock fields to set."""
-
-    batches: list = field(default_factory=list)
-    stock: dict = field(default_factory=dict)
-
-    @property
-    def delta(self):
-        return sum(delta for _, delta in self.batches)
+        check_correctable(session, original)
+    return book(session, stock, entry, _APPLY[entry.kind](session, stock, entry, now), now)
 
 
 def _check_exists(session, site_id, item_id):
@@ -149,45 +122,13 @@ def _check_exists(session, site_id, item_id):
         raise UnknownItem()
 
 
-def find_replay(session, entry):
-    """The movement already recorded under `entry.key`, if its payload matches."""
-    earlier = session.scalar(select(Movement).where(Movement.idempotency_key == entry.key))
-    if earlier is not None and earlier.payload_digest != entry.digest():
-        raise IdempotencyConflict()
-    return earlier
-
-
-def lock_stock(session, site_id, item_id):
-    """Lock the stock row of the item at the site until the transaction ends, making it
-    on the item's first movement there.
-
-    PostgreSQL: SELECT ... FOR UPDATE. SQLite: writers already hold the database's
-    write lock (BEGIN IMMEDIATE, see pantry.database)."""
-    query = (
-        select(Stock)
-        .where(Stock.site_id == site_id, Stock.item_id == item_id)
-        .with_for_update(of=Stock)
-        .execution_options(populate_existing=True)
-    )
-    stock = session.scalars(query).first()
-    if stock is None:
-        insert_or_skip = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        session.execute(
-            insert_or_skip(Stock)
-            .values(site_id=site_id, item_id=item_id, quantity=0, count_looks_off=False)
-            .on_conflict_do_nothing(index_elements=["site_id", "item_id"])
-        )
-        stock = session.scalars(query).one()
-    return stock
-
-
 def _restock(session, stock, entry, now):
-    batch = _batch_for(session, stock, entry.best_before, now)
-    return Change([_move(session, batch, entry.quantity)], {"last_restocked_at": now})
+    batch = batch_for(session, stock, entry.best_before, now)
+    return Change([move(session, batch, entry.quantity)], {"last_restocked_at": now})
 
 
 def _take(session, stock, entry, now):
-    change = Change(_take_earliest_first(session, stock, entry.quantity))
+    change = Change(take_earliest_first(session, stock, entry.quantity))
     if -change.delta < entry.quantity:
         change.stock["count_looks_off"] = True
     return change
@@ -200,7 +141,7 @@ def _discard(session, stock, entry, now):
     if batch is None or (batch.site_id, batch.item_id) != (stock.site_id, stock.item_id):
         raise UnknownBatch()
     removed = min(batch.quantity, entry.quantity)
-    change = Change([_move(session, batch, -removed)] if removed else [])
+    change = Change([move(session, batch, -removed)] if removed else [])
     if removed < entry.quantity:
         change.stock["count_looks_off"] = True
     return change
@@ -212,27 +153,18 @@ def _count(session, stock, entry, now):
     difference = entry.quantity - stock.quantity
     change = Change(stock={"count_looks_off": False})
     if difference < 0:
-        change.batches = _take_earliest_first(session, stock, -difference)
+        change.batches = take_earliest_first(session, stock, -difference)
     elif difference > 0:
-        change.batches = [_move(session, _batch_for(session, stock, None, now), difference)]
+        change.batches = [move(session, batch_for(session, stock, None, now), difference)]
     return change
 
 
 def _correct(session, stock, entry, now):
     """Reverse the named movement batch by batch, as far as the batches still allow."""
-    original = session.get(Movement, entry.corrects_id)
-    change = Change()
-    for allocation in original.allocations:
-        batch = session.get(Batch, allocation.batch_id, populate_existing=True)
-        amount = max(-allocation.delta, -batch.quantity)
-        if amount:
-            change.batches.append(_move(session, batch, amount))
-    if change.delta != -original.delta:
-        change.stock["count_looks_off"] = True
-    return change
+    return reverse(session, session.get(Movement, entry.corrects_id))
 
 
-def _check_correctable(session, original):
+def check_correctable(session, original):
     if original.kind == "correction":
         raise CannotCorrect()
     # Asked of the database under the lock, not of a relationship loaded earlier.
@@ -247,51 +179,3 @@ _APPLY = {
     "count": _count,
     "correction": _correct,
 }
-
-
-def _take_earliest_first(session, stock, wanted):
-    """Take up to `wanted` from the batches, earliest best-before first."""
-    batches = session.scalars(
-        select(Batch)
-        .where(Batch.site_id == stock.site_id, Batch.item_id == stock.item_id, Batch.quantity > 0)
-        .order_by(Batch.best_before.is_(None), Batch.best_before, Batch.id)
-        .execution_options(populate_existing=True)
-    )
-    moved, remaining = [], wanted
-    for batch in batches:
-        if remaining == 0:
-            break
-        portion = min(batch.quantity, remaining)
-        moved.append(_move(session, batch, -portion))
-        remaining -= portion
-    return moved
-
-
-def _batch_for(session, stock, best_before, now):
-    query = select(Batch).where(
-        Batch.site_id == stock.site_id,
-        Batch.item_id == stock.item_id,
-        Batch.best_before.is_(None) if best_before is None else Batch.best_before == best_before,
-    )
-    batch = session.scalars(query.order_by(Batch.id).limit(1)).first()
-    if batch is None:
-        batch = Batch(
-            site_id=stock.site_id, item_id=stock.item_id, best_before=best_before,
-            quantity=0, created_at=now,
-        )
-        session.add(batch)
-        session.flush()
-    return batch
-
-
-def _move(session, batch, delta):
-    """Change one batch by `delta`, atomically and never below zero."""
-    result = session.execute(
-        update(Batch)
-        .where(Batch.id == batch.id, Batch.quantity + delta >= 0)
-        .values(quantity=Batch.quantity + delta)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        raise LedgerError(_l("The stock changed while logging; try again."))
-    return batch.id, delta

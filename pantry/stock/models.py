@@ -22,18 +22,31 @@ CATEGORIES = {
     "other": _l("Other"),
 }
 
-KINDS = ("restock", "take", "discard", "count", "correction")
+KINDS = ("restock", "take", "discard", "count", "correction", "transfer")
+# Why a discard was thrown out (the impact report counts them by reason).
+DISCARD_REASONS = {
+    "past_date": _l("Past its date"),
+    "warm": _l("Warm"),
+    "damaged": _l("Damaged"),
+}
+LARGEST_GRAMS = 50_000  # a typical weight above 50 kg is a typing mistake, not an item
 
 
 class Item(db.Model):
     """A kind of thing kept in stock, network-wide: "Milk 1 L", "Canned beans"."""
 
-    __table_args__ = (CheckConstraint(f"category IN {tuple(CATEGORIES)}", name="category"),)
+    __table_args__ = (
+        CheckConstraint(f"category IN {tuple(CATEGORIES)}", name="category"),
+        CheckConstraint(f"typical_grams IS NULL OR typical_grams BETWEEN 1 AND {LARGEST_GRAMS}", name="typical_grams"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
     category: Mapped[str] = mapped_column(String(12), default="other")
     unit: Mapped[str] = mapped_column(String(40), default="")
+    # Cold-chain food: a warm fridge puts its batches in question (pantry.care.excursions).
+    keep_cold: Mapped[bool] = mapped_column(default=False)
+    typical_grams: Mapped[int | None]  # for the impact report's estimate in kilograms
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property
@@ -95,7 +108,9 @@ class Movement(db.Model):
     __table_args__ = (
         CheckConstraint(f"kind IN {KINDS}", name="kind"),
         CheckConstraint("quantity >= 0", name="quantity_not_negative"),
+        CheckConstraint(f"reason IS NULL OR reason IN {tuple(DISCARD_REASONS)}", name="reason"),
         Index("ix_movement_site_time", "site_id", "created_at"),
+        Index("ix_movement_time", "created_at"),  # the network's impact report over a range
         Index("ix_movement_site_latest", "site_id", "id"),  # a site's latest movement, at once
     )
 
@@ -107,6 +122,9 @@ class Movement(db.Model):
     delta: Mapped[int]
     best_before: Mapped[date | None] = mapped_column(Date)
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("movement.id"), unique=True)
+    # A transfer is two movements, out of one site and into another, each naming the other.
+    pairs_id: Mapped[int | None] = mapped_column(ForeignKey("movement.id"), unique=True)
+    reason: Mapped[str | None] = mapped_column(String(12))  # a discard's reason, DISCARD_REASONS
     source: Mapped[str] = mapped_column(String(12), default="scan")
     recorded_by: Mapped[str] = mapped_column(String(120), default="")
     note: Mapped[str] = mapped_column(String(200), default="")
@@ -122,6 +140,7 @@ class Movement(db.Model):
     corrected_by: Mapped["Movement | None"] = relationship(
         foreign_keys=[corrects_id], back_populates="corrects"
     )
+    pair: Mapped["Movement | None"] = relationship(remote_side=[id], foreign_keys=[pairs_id], post_update=True)
     allocations: Mapped[list["Allocation"]] = relationship(order_by="Allocation.id")
 
     @property
@@ -144,4 +163,5 @@ MOVEMENT_LABELS = {
     "discard": _l("Discard"),
     "count": _l("Count"),
     "correction": _l("Correction"),
+    "transfer": _l("Transfer"),
 }

@@ -143,6 +143,8 @@ READS = {
     "/sites/{slug}/needs": (f"{PREFIX}/sites/corner-fridge/needs", f"{PREFIX}/sites/nowhere/needs"),
     "/shifts": (f"{PREFIX}/shifts?site=corner-fridge", f"{PREFIX}/shifts?site=nowhere"),
     "/items": (f"{PREFIX}/items", None),
+    "/impact": (f"{PREFIX}/impact?site=corner-fridge&from=2026-11-01&to=2026-11-30",
+                f"{PREFIX}/impact?site=nowhere"),
 }
 CASES = []
 for path, (url, unknown) in READS.items():
@@ -157,6 +159,8 @@ for path, (url, unknown) in READS.items():
         CASES.append((path, "get", 404, get(unknown)))
 CASES += [
     ("/shifts", "get", 200, get(f"{PREFIX}/shifts")),
+    ("/impact", "get", 200, get(f"{PREFIX}/impact?month=2026-11")),
+    ("/impact", "get", 422, get(f"{PREFIX}/impact?from=2026-11-30&to=2026-11-01")),
     ("/openapi.json", "get", 200, get(f"{PREFIX}/openapi.json")),
     ("/openapi.json", "get", 304, repeat(f"{PREFIX}/openapi.json")),
     ("/openapi.json", "get", 400, get(f"{PREFIX}/openapi.json", **{"If-None-Match": "W/nope"})),

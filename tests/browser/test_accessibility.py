@@ -146,6 +146,8 @@ def public_pages(page, world):
     yield page, "home"
     go(page, f"/sites/{fridge.slug}")
     yield page, "site page (too warm, cleaning overdue, past-date milk)"
+    go(page, "/impact")
+    yield page, "the network's impact report"
     go(page, "/t")
     yield page, "typing a code"
     go(page, "/t?code=", 422)

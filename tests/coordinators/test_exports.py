@@ -69,10 +69,10 @@ def test_the_movements_file(admin, history, beans):
     assert answer.headers["Cache-Control"] == "no-store"
     header, *lines = rows(answer)
     assert header == ["entry", "time", "site", "item", "unit", "kind", "quantity", "delta", "best_before",
-                      "source", "recorded_by", "corrects", "note"]
+                      "source", "recorded_by", "corrects", "note", "reason", "pairs", "typical_grams"]
     assert [int(line[0]) for line in lines] == history[:4]  # oldest first; not the other site's
     assert lines[0] == [str(history[0]), "2026-11-19T07:00:00-05:00", "corner-fridge", "Canned beans", "can",
-                        "restock", "6", "6", "2026-12-01", "scan", "", "", ""]
+                        "restock", "6", "6", "2026-12-01", "scan", "", "", "", "", "", ""]
     assert lines[2][5:8] == ["take", "2", "-2"]  # a number stays a number
     trap = lines[1]
     assert trap[1] == "2026-11-19T22:00:00-05:00"
@@ -325,6 +325,6 @@ def test_a_million_movements_stream_in_flat_memory(admin, session, fridge, beans
     assert lines == MILLION + 1
     assert chunks > MILLION // 1000  # sent as it was read, not gathered first
     assert first.startswith(b"entry,time,")
-    assert b",2026-10-01T00:00:00-04:00,corner-fridge,Canned beans,can,restock,1,1,,seed,,,\r\n" in first
-    assert last.endswith(b",2026-10-12T13:46:39-04:00,corner-fridge,Canned beans,can,take,1,-1,,seed,,,\r\n")
+    assert b",2026-10-01T00:00:00-04:00,corner-fridge,Canned beans,can,restock,1,1,,seed,,,,,,\r\n" in first
+    assert last.endswith(b",2026-10-12T13:46:39-04:00,corner-fridge,Canned beans,can,take,1,-1,,seed,,,,,,\r\n")
     assert growth < MEMORY_BOUND

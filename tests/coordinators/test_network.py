@@ -82,6 +82,15 @@ def test_adding_and_editing_an_item(admin, session):
     assert admin.get("/admin/items/999999/edit").status_code == 404
 
 
+def test_an_item_kept_cold_with_a_typical_weight(admin, session):
+    assert post_form(admin, "/admin/items/new", **{**ITEM, "keep_cold": "y", "typical_grams": "425"}).status_code == 303
+    item = session.scalar(select(Item))
+    assert (item.keep_cold, item.typical_grams) == (True, 425)
+    assert post_form(admin, f"/admin/items/{item.id}/edit", **ITEM, typical_grams="").status_code == 303
+    session.expire_all()
+    assert (session.get(Item, item.id).keep_cold, session.get(Item, item.id).typical_grams) == (False, None)
+
+
 @pytest.mark.parametrize(
     "changes, message",
     [
@@ -90,6 +99,9 @@ def test_adding_and_editing_an_item(admin, session):
         ({"name": "CANNED beans"}, "There is already an item with this name."),
         ({"category": "weapons"}, "Not a valid choice."),
         ({"unit": "u" * 41}, "Field cannot be longer than 40 characters."),
+        ({"typical_grams": "-5"}, "A typical weight is a whole number of grams from 1 to 50000, or empty."),
+        ({"typical_grams": "60000"}, "A typical weight is a whole number of grams from 1 to 50000, or empty."),
+        ({"typical_grams": "heavy"}, "Not a valid integer value."),
     ],
 )
 def test_a_bad_item_is_refused_and_nothing_is_written(admin, session, make_item, changes, message):

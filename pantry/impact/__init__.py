@@ -1,0 +1,1 @@
+"""What the network achieves: the impact report, a face over stock, care and shifts."""

@@ -1,0 +1,155 @@
+"""How a change lands on the stock: the lock on a stock row, batch moves that never go below
+zero, and the movement that books them. The ledger's rules and the transfers share these."""
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from pantry.stock.errors import IdempotencyConflict, LedgerError
+from pantry.stock.models import Allocation, Batch, Movement, Stock
+
+
+@dataclass
+class Change:
+    """What applying an entry did: (batch id, delta) per batch, and stock fields to set."""
+
+    batches: list = field(default_factory=list)
+    stock: dict = field(default_factory=dict)
+
+    @property
+    def delta(self):
+        return sum(delta for _, delta in self.batches)
+
+
+def book(session, stock, entry, change, now, key=None):
+    """Append the movement of `entry` at the stock's site, its allocations, and change the
+    stock row by the change's delta (atomically, never below zero). `key` overrides the
+    entry's own (the second leg of a transfer has a key derived from the first's)."""
+    movement = Movement(
+        site_id=stock.site_id,
+        item_id=stock.item_id,
+        kind=entry.kind,
+        quantity=entry.quantity,
+        delta=change.delta,
+        best_before=entry.best_before,
+        corrects_id=entry.corrects_id,
+        source=entry.source,
+        recorded_by=entry.recorded_by,
+        note=entry.note,
+        reason=entry.reason,
+        idempotency_key=key or entry.key,
+        payload_digest=entry.digest(),
+        created_at=now,
+    )
+    session.add(movement)
+    session.flush()
+    if change.batches:
+        session.execute(insert(Allocation), [
+            {"movement_id": movement.id, "batch_id": batch_id, "delta": delta}
+            for batch_id, delta in change.batches
+        ])
+    result = session.execute(
+        update(Stock)
+        .where(Stock.id == stock.id, Stock.quantity + change.delta >= 0)
+        .values(quantity=Stock.quantity + change.delta, **change.stock)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise LedgerError(_l("The stock changed while logging; try again."))
+    return movement
+
+
+def find_replay(session, entry):
+    """The movement already recorded under `entry.key`, if its payload matches."""
+    earlier = session.scalar(select(Movement).where(Movement.idempotency_key == entry.key))
+    if earlier is not None and earlier.payload_digest != entry.digest():
+        raise IdempotencyConflict()
+    return earlier
+
+
+def lock_stock(session, site_id, item_id):
+    """Lock the stock row of the item at the site until the transaction ends, making it
+    on the item's first movement there.
+
+    PostgreSQL: SELECT ... FOR UPDATE. SQLite: writers already hold the database's
+    write lock (BEGIN IMMEDIATE, see pantry.database)."""
+    query = (
+        select(Stock)
+        .where(Stock.site_id == site_id, Stock.item_id == item_id)
+        .with_for_update(of=Stock)
+        .execution_options(populate_existing=True)
+    )
+    stock = session.scalars(query).first()
+    if stock is None:
+        insert_or_skip = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        session.execute(
+            insert_or_skip(Stock)
+            .values(site_id=site_id, item_id=item_id, quantity=0, count_looks_off=False)
+            .on_conflict_do_nothing(index_elements=["site_id", "item_id"])
+        )
+        stock = session.scalars(query).one()
+    return stock
+
+
+def take_earliest_first(session, stock, wanted):
+    """Take up to `wanted` from the batches, earliest best-before first."""
+    batches = session.scalars(
+        select(Batch)
+        .where(Batch.site_id == stock.site_id, Batch.item_id == stock.item_id, Batch.quantity > 0)
+        .order_by(Batch.best_before.is_(None), Batch.best_before, Batch.id)
+        .execution_options(populate_existing=True)
+    )
+    moved, remaining = [], wanted
+    for batch in batches:
+        if remaining == 0:
+            break
+        portion = min(batch.quantity, remaining)
+        moved.append(move(session, batch, -portion))
+        remaining -= portion
+    return moved
+
+
+def batch_for(session, stock, best_before, now):
+    """The site's batch of the item with this best-before date, made when there is none."""
+    query = select(Batch).where(
+        Batch.site_id == stock.site_id,
+        Batch.item_id == stock.item_id,
+        Batch.best_before.is_(None) if best_before is None else Batch.best_before == best_before,
+    )
+    batch = session.scalars(query.order_by(Batch.id).limit(1)).first()
+    if batch is None:
+        batch = Batch(
+            site_id=stock.site_id, item_id=stock.item_id, best_before=best_before,
+            quantity=0, created_at=now,
+        )
+        session.add(batch)
+        session.flush()
+    return batch
+
+
+def move(session, batch, delta):
+    """Change one batch by `delta`, atomically and never below zero."""
+    result = session.execute(
+        update(Batch)
+        .where(Batch.id == batch.id, Batch.quantity + delta >= 0)
+        .values(quantity=Batch.quantity + delta)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise LedgerError(_l("The stock changed while logging; try again."))
+    return batch.id, delta
+
+
+def reverse(session, movement):
+    """Put back what `movement` did, batch by batch, as far as the batches still allow."""
+    change = Change()
+    for allocation in movement.allocations:
+        batch = session.get(Batch, allocation.batch_id, populate_existing=True)
+        amount = max(-allocation.delta, -batch.quantity)
+        if amount:
+            change.batches.append(move(session, batch, amount))
+    if change.delta != -movement.delta:
+        change.stock["count_looks_off"] = True
+    return change

@@ -1,0 +1,87 @@
+"""Must show: the impact report's numbers equal those recomputed from the CSV exports of the same
+range, on the demo network and on ledgers that hypothesis makes up."""
+from datetime import UTC, date, datetime, timedelta
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+from sqlalchemy import select
+
+from pantry import demo
+from pantry.database import writer
+from pantry.impact.figures import Range, figures
+from pantry.sites.models import Site
+from pantry.stock import ledger
+from pantry.stock.errors import LedgerError
+from pantry.stock.models import Item, Movement
+from tests.conftest import NOW, key
+from tests.impact.exports import comparable, from_exports
+
+
+def test_the_demo_networks_figures_are_its_exports_summed(admin, session):
+    with writer():
+        demo.load(session, NOW)
+        session.commit()
+    sites = session.scalars(select(Site).order_by(Site.id)).all()
+    today = NOW.date()
+    for within in [Range(today - timedelta(days=30), today), Range(today - timedelta(days=9), today - timedelta(days=3))]:
+        found, network = figures(session, sites, within)
+        total = None
+        for site in sites:
+            recomputed = from_exports(admin, site, within.first, within.last)
+            assert comparable(found[site.id]) == comparable(recomputed), site.slug
+            total = recomputed if total is None else (total.add(recomputed) or total)
+        assert comparable(network) == comparable(total)
+    whole = figures(session, sites, Range(today - timedelta(days=30), today))[1]
+    assert whole.taken > 100 and whole.grams > 0 and whole.taken_without_weight > 0
+    assert whole.visits > 5 and whole.readings > 5 and whole.discarded["past_date"] > 0
+
+
+START = datetime(2026, 11, 10, 5, 0, tzinfo=UTC)
+steps = st.lists(st.tuples(
+    st.sampled_from(["restock", "take", "discard", "transfer", "correct"]),
+    st.integers(0, 1), st.integers(0, 2), st.integers(1, 6),
+    st.sampled_from([None, "past_date", "warm", "damaged"]),
+    st.integers(0, 12 * 24 * 60),  # minutes after START: twelve days, across local midnights
+), max_size=40)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=steps, first=st.integers(0, 11), length=st.integers(0, 11))
+def test_any_ledgers_figures_are_its_exports_summed(admin, session, steps, first, length):
+    sites, items = _network(session)
+    for kind, site, item, quantity, reason, minutes in sorted(steps, key=lambda step: step[-1]):
+        _play(session, kind, sites, site, items[item], quantity, reason, START + timedelta(minutes=minutes))
+    within = Range(date(2026, 11, 10) + timedelta(days=first), date(2026, 11, 10) + timedelta(days=first + length))
+    found, _ = figures(session, sites, within)
+    for site in sites:
+        assert comparable(found[site.id]) == comparable(from_exports(admin, site, within.first, within.last))
+
+
+def _network(session):
+    sites = session.scalars(select(Site).order_by(Site.id)).all()
+    if not sites:
+        sites = [Site(name=name, slug=name.lower()) for name in ("Alpha", "Beta")]
+        session.add_all(sites)
+        session.add_all([Item(name="Milk", category="dairy", typical_grams=1030, keep_cold=True),
+                         Item(name="Beans", category="canned", typical_grams=425), Item(name="Soap", category="hygiene")])
+        session.commit()
+    return sites, session.scalars(select(Item).order_by(Item.id)).all()
+
+
+def _play(session, kind, sites, site, item, quantity, reason, at):
+    here, there = sites[site].id, sites[1 - site].id
+    try:
+        if kind == "restock":
+            ledger.restock(session, here, item.id, quantity, key(), at, best_before=at.date() + timedelta(days=quantity))
+        elif kind == "take":
+            ledger.take(session, here, item.id, quantity, key(), at)
+        elif kind == "discard":
+            ledger.discard(session, here, item.id, quantity, key(), at, reason=reason)
+        elif kind == "transfer":
+            ledger.transfer(session, here, there, item.id, quantity, key(), at, confirmed=True)
+        else:
+            latest = session.scalar(select(Movement.id).where(Movement.kind != "correction").order_by(Movement.id.desc()))
+            if latest is not None:
+                ledger.correct(session, latest, key(), at)
+        session.commit()
+    except LedgerError:
+        session.rollback()
