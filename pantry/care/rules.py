@@ -10,9 +10,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from pantry import outbox
 from pantry.care.models import CareRecord, Reading
 from pantry.refusals import Refusal
 from pantry.shifts.models import Shift
+from pantry.signals import too_warm
 from pantry.sites.models import Site
 from pantry.stock import ledger
 from pantry.stock.errors import UnknownBatch
@@ -115,7 +117,16 @@ def record_care(session, site, ticked, celsius, note, key, now, *, checklist, li
     if shift is not None and shift.done_at is None:
         shift.done_at = now
     session.flush()
+    if record.reading is not None and not record.reading.in_range:
+        _too_warm(session, site, record.reading, now)
     return record
+
+
+def _too_warm(session, site, reading, now):
+    """Said in the reading's own transaction: the coordinators' alert (pantry.signals.too_warm)
+    and the followers' news are rows of the outbox, committed with the reading or not at all."""
+    too_warm.send(site, reading=reading)
+    outbox.announce(session, site, "warm", {"celsius": float(reading.celsius)}, now, key=f"warm:{reading.id}")
 
 
 def _payload(record):

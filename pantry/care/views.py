@@ -10,7 +10,6 @@ from pantry.care.models import CareRecord, Reading
 from pantry.clock import local_today
 from pantry.database import commit_write, utcnow
 from pantry.extensions import db
-from pantry.signals import too_warm
 from pantry.tags.forms import CodeForm
 from pantry.tags.rules import RevokedTag, UnknownTag, find_tag
 
@@ -51,10 +50,6 @@ def record(code):
         db.session, site, form.ticked.data or [], form.celsius, form.note.data or "", form.key.data, now,
         checklist=list(config["CARE_CHECKLIST"]), limits=config["TEMPERATURE_LIMITS"],
     ))
-    reading = care.reading
-    # Only the request that made the record announces it: a replayed form finds it made earlier.
-    if reading is not None and not reading.in_range and care.created_at == now:
-        too_warm.send(current_app._get_current_object(), reading=reading)
     return redirect(url_for("care.thanks", code=tag.code, key=care.idempotency_key), 303)
 
 

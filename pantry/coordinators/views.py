@@ -11,7 +11,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from pantry import security
-from pantry.coordinators import alerts, books, dashboard, exports, labels, network, rota  # noqa: F401  (they join bp)
+from pantry.coordinators import alerts, books, dashboard, exports, labels, letters, network, rota  # noqa: F401  (they join bp)
 from pantry.coordinators import invitations
 from pantry.coordinators.blueprint import bp
 from pantry.coordinators.forms import ButtonForm, InviteForm, PasswordForm, SignInForm

@@ -12,6 +12,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from pantry import outbox
 from pantry.sites.models import Site
 from pantry.stock.errors import (
     AlreadyCorrected,
@@ -123,7 +124,15 @@ def record(session, entry, now):
     )
     if result.rowcount != 1:
         raise LedgerError(_l("The stock changed while logging; try again."))
+    if entry.kind == "take" and stock.target and stock.quantity > 0 and stock.quantity + change.delta == 0:
+        _ran_out(session, stock, movement, now)
     return movement
+
+
+def _ran_out(session, stock, movement, now):
+    """A take emptied an item the site keeps a target of: its followers hear it ran out."""
+    site, item = session.get(Site, stock.site_id), session.get(Item, stock.item_id)
+    outbox.announce(session, site, "needs", {"item": item.name}, now, key=f"needs:{movement.id}")
 
 
 @dataclass
