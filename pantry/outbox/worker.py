@@ -63,11 +63,12 @@ def deliver_batch(config, now):
         db.session.commit()
     tally = Tally()
     for message_id in ids:
-        tally += _deliver_one(config, message_id, token)
+        tally += _deliver_one(config, message_id, token, now)
     return tally
 
 
-def _deliver_one(config, message_id, token):
+def _deliver_one(config, message_id, token, now):
+    """Deliver one message and settle it at once (`now` is the batch's moment, for its next try)."""
     message = db.session.get(Message, message_id, populate_existing=True)
     outcome = Tally()
     try:
@@ -77,14 +78,14 @@ def _deliver_one(config, message_id, token):
         outcome.dead = 1
         logger.error("outbox message %s is dead: %s", message_id, error)
     except Gone as error:
-        _settle(lambda: _drop_subscription(message, token, error))
+        _settle(lambda: _drop_subscription(message, token, error, now))
         outcome.sent = 1
     except PASSING as error:
-        _settle(lambda: _failed(config, message, token, error))
+        _settle(lambda: _failed(config, message, token, error, now))
         outcome.failed = 1
         logger.warning("outbox message %s failed (attempt %s): %s", message_id, message.attempts, error)
     else:
-        _settle(lambda: _sent(message, token))
+        _settle(lambda: _sent(message, token, now))
         outcome.sent = 1
     return outcome
 
@@ -96,14 +97,12 @@ def _settle(write):
         db.session.commit()
 
 
-def _sent(message, token):
-    now = utcnow()
+def _sent(message, token, now):
     if queue.sent(db.session, message.id, token, now) and message.channel == "webhook":
         db.session.execute(update(Webhook).where(Webhook.id == _ident(message)).values(failures=0))
 
 
-def _failed(config, message, token, error):
-    now = utcnow()
+def _failed(config, message, token, error, now):
     queue.failed(db.session, message, token, error, now, backoff=timedelta(seconds=config["OUTBOX_BACKOFF_SECONDS"]),
                  attempts=config["OUTBOX_MAX_ATTEMPTS"])
     if message.channel == "webhook":
@@ -119,8 +118,8 @@ def _count_webhook_failure(config, hook_id, now):
     )
 
 
-def _drop_subscription(message, token, error):
-    queue.sent(db.session, message.id, token, utcnow())
+def _drop_subscription(message, token, error, now):
+    queue.sent(db.session, message.id, token, now)
     subscription = db.session.get(PushSubscription, _ident(message))
     if subscription is not None:
         db.session.delete(subscription)
