@@ -21,20 +21,29 @@ UNCONFIRMED = timedelta(hours=48)
 CONFIRM, MANAGE = "follow-confirm", "follow-manage"  # two salts: a confirmation link cannot unsubscribe
 
 
-class BadFollowerEmail(Refusal):
+class FollowRefusal(Refusal):
+    """A refusal of the follow form, said on its `field`."""
+
+    status = 422
+    field = "email"
+
+
+class BadFollowerEmail(FollowRefusal):
     code = "bad_email"
     status = 422
     message = _l("Enter one email address, like name@example.org.")
 
 
-class NoKinds(Refusal):
+class NoKinds(FollowRefusal):
     code = "no_kinds"
+    field = "kinds"
     status = 422
     message = _l("Choose at least one kind of news.")
 
 
-class BadDigestHour(Refusal):
+class BadDigestHour(FollowRefusal):
     code = "bad_digest_hour"
+    field = "hour"
     status = 422
     message = _l("Choose an hour between 0 and 23 for the daily digest.")
 
