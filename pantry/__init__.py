@@ -32,7 +32,7 @@ def create_app(config=None):
     from pantry.care.views import bp as care_bp
     from pantry.coordinators.views import bp as coordinators_bp
     from pantry.offline.views import bp as offline_bp
-    from pantry.public import feeds, following  # noqa: F401  (they join the public blueprint)
+    from pantry.public import feeds, following, pushing  # noqa: F401  (they join the public blueprint)
     from pantry.public.views import bp as public_bp
     from pantry.shifts.views import bp as shifts_bp
     from pantry.tags.views import bp as tags_bp

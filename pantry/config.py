@@ -118,6 +118,7 @@ class Defaults:
     WEBHOOK_MAX_FAILURES = 10  # failures in a row, then the webhook is disabled (said on the coordinators' home)
     WEBHOOK_ALLOW_LOOPBACK = False  # tests only: production refuses loopback, private and link-local addresses
     PUSH_TIMEOUT = 10  # seconds
+    PUSH_ALLOW_LOOPBACK = False  # tests only: a push service on http://127.0.0.1
     VAPID_SUBJECT = "mailto:pantry@localhost"  # who push services may contact about this deployment
 
 

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from pantry import security
-from pantry.coordinators import alerts, books, dashboard, exports, labels, letters, network, rota  # noqa: F401  (they join bp)
+from pantry.coordinators import alerts, books, dashboard, exports, labels, letters, network, outbox, rota  # noqa: F401  (they join bp)
 from pantry.coordinators import invitations
 from pantry.coordinators.blueprint import bp
 from pantry.coordinators.forms import ButtonForm, InviteForm, PasswordForm, SignInForm
@@ -19,6 +19,7 @@ from pantry.coordinators.models import Coordinator
 from pantry.database import commit_write, utcnow
 from pantry.extensions import db, login
 from pantry.languages import safe_next
+from pantry.outbox import queue, webhooks
 from pantry.sites.models import Site
 from pantry.sites.rules import has_control_characters
 from pantry.stock import shelves
@@ -52,7 +53,8 @@ def load_coordinator(session_id):
 def home():
     sites = db.session.scalars(select(Site).order_by(Site.name)).all()
     summaries = shelves.summaries(db.session, [site.id for site in sites])
-    return render_template("coordinators/home.html", sites=sites, summaries=summaries)
+    return render_template("coordinators/home.html", sites=sites, summaries=summaries,
+                           disabled_webhooks=webhooks.disabled(db.session), outbox_dead=queue.counts(db.session)["dead"])
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])

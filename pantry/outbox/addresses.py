@@ -13,6 +13,7 @@ from pantry.refusals import Refusal
 class BadWebhookUrl(Refusal):
     code = "bad_webhook_url"
     status = 422
+    field = "url"
     message = _l("Enter a web address starting with https:// (or http://) on the public internet.")
 
 

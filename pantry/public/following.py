@@ -11,7 +11,7 @@ from pantry import security
 from pantry.database import commit_write, utcnow
 from pantry.extensions import csrf, db
 from pantry.forms import FlaskForm
-from pantry.outbox import KINDS, followers
+from pantry.outbox import KINDS, followers, push
 from pantry.public.views import bp
 from pantry.sites.models import Site
 from pantry.sites.rules import SLUG_PATTERN
@@ -113,7 +113,8 @@ def _again(link):
 
 
 def _follow_page(site, form, status, link=None):
-    return _page("public/follow.html", status, site=site, form=form, kinds=KINDS, hours=HOURS, link=link)
+    key = None if link else push.public_key(current_app.instance_path)
+    return _page("public/follow.html", status, site=site, form=form, kinds=KINDS, hours=HOURS, link=link, push_key=key)
 
 
 def _said(site, title, text, manage=None):
