@@ -69,12 +69,14 @@ def subscribe(session, site, endpoint, p256dh, auth, kinds, now, *, allow_loopba
     _decoded(auth, 16)
     if not isinstance(kinds, list) or not kinds or set(kinds) - set(KINDS):
         raise BadSubscription()
+    chosen = [kind for kind in KINDS if kind in kinds]
     found = session.scalar(select(PushSubscription).where(PushSubscription.endpoint == endpoint))
     if found is None:
-        found = PushSubscription(endpoint=endpoint, created_at=now)
+        found = PushSubscription(endpoint=endpoint, created_at=now, site_id=site.id, p256dh=p256dh, auth=auth,
+                                 kinds=chosen)
         session.add(found)
-    found.site_id, found.p256dh, found.auth = site.id, p256dh, auth
-    found.kinds = [kind for kind in KINDS if kind in kinds]
+    else:
+        found.site_id, found.p256dh, found.auth, found.kinds = site.id, p256dh, auth, chosen
     session.flush()
     return found
 
