@@ -17,6 +17,7 @@ from pantry.coordinators import invitations
 from pantry.coordinators.models import Coordinator
 from pantry.database import utcnow, writer
 from pantry.extensions import db
+from pantry.outbox import followers, webhooks
 from pantry.shifts import planning, signups
 from pantry.sites.rules import create_site
 from pantry.stock import ledger
@@ -62,6 +63,8 @@ def network(app, session):
         # A cheap hash keeps the tests quick; the real default is exercised in tests/coordinators.
         session.add(Coordinator(email="ada@example.org", name="Ada",
                                 password_hash=generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")))
+        followers.follow(session, site, "nell.follows@example.org", ["needs"], None, "en", now)  # unconfirmed
+        webhooks.add(session, "http://127.0.0.1:9/chat", ["needs"], now, allow_loopback=True)
         _, link = invitations.invite(session, "new@example.org", "Nia", now, config["BASE_URL"],
                                      days=config["INVITATION_DAYS"], invited_by="ada@example.org")
         session.commit()
