@@ -11,7 +11,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from pantry import security
-from pantry.coordinators import alerts, books, dashboard, exports, labels, letters, network, outbox, rota  # noqa: F401  (they join bp)
+from pantry.coordinators import alerts, books, dashboard, exports, labels, letters  # noqa: F401  (they join bp)
+from pantry.coordinators import network, outbox, profile, rota  # noqa: F401  (they join bp too)
 from pantry.coordinators import invitations
 from pantry.coordinators.blueprint import bp
 from pantry.coordinators.forms import ButtonForm, InviteForm, PasswordForm, SignInForm

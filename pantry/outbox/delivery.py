@@ -33,10 +33,10 @@ def deliver(session, message, config):
 
 def by_mail(session, message, config):
     try:
+        write = LETTERS[message.letter]
         addressee = find_addressee(session, message.recipient)
         if addressee is None:
             return "nobody to tell"
-        write = LETTERS[message.letter]
         language = addressee.language if addressee.language in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]
         with force_locale(language):
             letter = write(session, message, addressee, config)

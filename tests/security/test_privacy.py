@@ -132,14 +132,15 @@ def readings(answer):
     """The ways a body can be read: as sent, with HTML entities and %-escapes undone, JSON
     without its \\u escapes, a calendar with its folded lines joined, a PDF's text layer."""
     raw = answer.get_data()
+    if answer.mimetype == "application/pdf":
+        # Its compressed streams are noise: read as text, they spell short words ("Bo") by chance.
+        return [pdf_text(raw)]
     text = raw.decode("utf-8", errors="replace")
     forms = list(dict.fromkeys([text, html.unescape(text), unquote(text)]))
     if answer.is_json:
         forms.append(json.dumps(answer.get_json(), ensure_ascii=False))
     if answer.mimetype == "text/calendar":
         forms.append(re.sub(r"\r?\n[ \t]", "", text).replace("\\,", ",").replace("\\;", ";"))
-    if answer.mimetype == "application/pdf":
-        forms.append(pdf_text(raw))
     return forms
 
 
