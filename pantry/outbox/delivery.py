@@ -32,21 +32,27 @@ def deliver(session, message, config):
 
 
 def by_mail(session, message, config):
-    try:
-        write = LETTERS[message.letter]
-        addressee = find_addressee(session, message.recipient)
-        if addressee is None:
-            return "nobody to tell"
-        language = addressee.language if addressee.language in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]
-        with force_locale(language):
-            letter = write(session, message, addressee, config)
-        if letter is None:
-            return "nothing to say any more"
-        composed = compose(config, message, addressee, letter)
-    except Exception as error:  # a letter that cannot be written is never tried again
-        raise Undeliverable(f"could not write the {message.letter!r} letter: {error!r}") from error
+    composed = write(session, message, config)
+    if composed is None:
+        return "nothing to say"
     mail.send(config, [composed])
     return "sent"
+
+
+def write(session, message, config):
+    """The mail for `message`, in its recipient's language; None when there is no one to tell or
+    nothing left to say. Raises Undeliverable when it cannot be written."""
+    try:
+        write_letter = LETTERS[message.letter]
+        addressee = find_addressee(session, message.recipient)
+        if addressee is None:
+            return None
+        language = addressee.language if addressee.language in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]
+        with force_locale(language):
+            letter = write_letter(session, message, addressee, config)
+        return None if letter is None else compose(config, message, addressee, letter)
+    except Exception as error:  # a letter that cannot be written is never tried again
+        raise Undeliverable(f"could not write the {message.letter!r} letter: {error!r}") from error
 
 
 def compose(config, message, addressee, letter):

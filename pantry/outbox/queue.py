@@ -8,7 +8,7 @@ under `BEGIN IMMEDIATE` on SQLite (the caller's `writer()`), where one writer cl
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, or_, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -31,12 +31,14 @@ def post(session, recipient, event, letter, now, *, channel="mail", payload=None
     return result.first() is not None
 
 
-def claim(session, now, limit, lease):
-    """Up to `limit` due messages for this worker, leased until now + lease. The caller commits."""
+def claim(session, now, limit, lease, skip=()):
+    """Up to `limit` due messages for this worker (none of `skip`), leased until now + lease.
+    The caller commits."""
     query = (
         select(Message.id)
         .where(Message.state.in_(("waiting", "failed")), Message.due_at <= now,
-               or_(Message.claimed_until.is_(None), Message.claimed_until <= now))
+               or_(Message.claimed_until.is_(None), Message.claimed_until <= now),
+               Message.id.not_in(skip) if skip else true())
         .order_by(Message.due_at, Message.id)
         .limit(limit)
         .with_for_update(skip_locked=True)

@@ -44,27 +44,30 @@ def run(app, *, stop=lambda: False, idle=1.0, clock=utcnow):
             time.sleep(idle)
 
 
-def deliver_due(config, now, *, rounds=None):
-    """Claim and deliver due messages, batch after batch, until none is due (or `rounds` ran)."""
-    total, done = Tally(), 0
-    while rounds is None or done < rounds:
-        tally = deliver_batch(config, now)
-        total, done = total + tally, done + 1
-        if not tally.sent + tally.failed + tally.dead:
-            break
-    return total
+def deliver_due(config, now):
+    """Claim and deliver due messages, batch after batch while the batches come full. Each
+    message is tried at most once per call, even one whose backoff has already passed."""
+    total, seen = Tally(), set()
+    while True:
+        tally, claimed = deliver_batch(config, now, seen)
+        total += tally
+        if claimed < config["OUTBOX_BATCH"]:
+            return total
 
 
-def deliver_batch(config, now):
+def deliver_batch(config, now, seen=None):
+    """One claim and its deliveries: (what happened, how many were claimed)."""
+    seen = set() if seen is None else seen
     lease = timedelta(seconds=config["OUTBOX_LEASE_SECONDS"])
     db.session.commit()
     with writer():
-        token, ids = queue.claim(db.session, now, config["OUTBOX_BATCH"], lease)
+        token, ids = queue.claim(db.session, now, config["OUTBOX_BATCH"], lease, skip=seen)
         db.session.commit()
+    seen.update(ids)
     tally = Tally()
     for message_id in ids:
         tally += _deliver_one(config, message_id, token, now)
-    return tally
+    return tally, len(ids)
 
 
 def _deliver_one(config, message_id, token, now):
