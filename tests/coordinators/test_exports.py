@@ -42,16 +42,6 @@ def export(client, name, first, last):
 
 
 @pytest.fixture
-def fridge(make_site):
-    return make_site("Corner Fridge")
-
-
-@pytest.fixture
-def beans(make_item):
-    return make_item("Canned beans")
-
-
-@pytest.fixture
 def history(session, fridge, beans, make_site, make_item):
     """Entries on either side of midnight in New York (05:00 UTC in November), one with an item
     and a note a spreadsheet would run as formulas, and one at another site."""

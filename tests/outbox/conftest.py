@@ -1,4 +1,4 @@
-"""Fixtures for the outbox: a followed site, followers, and messages queued to them."""
+"""Fixtures for the outbox: followers of the fridge (tests/conftest.py), and messages queued to them."""
 import secrets
 from datetime import timedelta
 
@@ -7,11 +7,6 @@ import pytest
 from pantry.outbox import queue
 from pantry.outbox.models import Follower
 from tests.conftest import NOW
-
-
-@pytest.fixture
-def fridge(make_site):
-    return make_site("Corner Fridge", address="12 Elm St")
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pantry.outbox import addresses, push, queue, webhooks
 from pantry.outbox.models import Message, PushSubscription, Webhook
 from pantry.outbox.worker import deliver_due
 from tests.conftest import NOW, csrf_token
-from tests.coordinators.conftest import admin, coordinator  # noqa: F401  (the fixtures)
+from tests.coordinators.conftest import admin  # noqa: F401  (the fixture)
 from tests.coordinators.conftest import post_form
 from tests.mailbox import mailbox  # noqa: F401  (the fixture)
 
