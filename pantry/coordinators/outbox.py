@@ -14,6 +14,7 @@ from pantry.database import commit_write, utcnow
 from pantry.extensions import db
 from pantry.forms import FlaskForm
 from pantry.outbox import KINDS, queue, webhooks
+from pantry.outbox.addresses import BadWebhookUrl
 from pantry.outbox.models import Follower, Message, Webhook
 from pantry.sites.models import Site
 
@@ -55,7 +56,7 @@ def webhooks_page():
         try:
             commit_write(db.session, lambda: webhooks.add(db.session, form.url.data, form.kinds.data, utcnow(),
                                                            allow_loopback=allow))
-        except (webhooks.NoWebhookKinds, webhooks.addresses.BadWebhookUrl) as error:
+        except (webhooks.NoWebhookKinds, BadWebhookUrl) as error:
             refuse(error, form)
             return _webhooks_page(form, 422)
         flash(_("Added the webhook. Check its signature with the secret shown below."), "logged")

@@ -6,7 +6,6 @@ import secrets
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
-from pantry.outbox import addresses
 from pantry.outbox.addresses import check_url
 from pantry.outbox.models import Message, Webhook
 from pantry.outbox.news import KINDS

@@ -7,6 +7,8 @@ import pytest
 from pantry.outbox import queue
 from pantry.outbox.models import Follower
 from tests.conftest import NOW
+from tests.coordinators.conftest import admin  # noqa: F401  (the signed-in client, for the outbox's screens)
+from tests.mailbox import mailbox  # noqa: F401  (a real SMTP server on loopback)
 
 
 @pytest.fixture

@@ -1,7 +1,5 @@
 """What coordinators see and keep of the outbox: the dashboard with its retry, counts of
 followers and never their addresses, webhooks refused at private addresses, their own language."""
-from datetime import timedelta
-
 import pytest
 from sqlalchemy import func, select
 
@@ -9,9 +7,7 @@ from pantry.outbox import addresses, push, queue, webhooks
 from pantry.outbox.models import Message, PushSubscription, Webhook
 from pantry.outbox.worker import deliver_due
 from tests.conftest import NOW, csrf_token
-from tests.coordinators.conftest import admin  # noqa: F401  (the fixture)
 from tests.coordinators.conftest import post_form
-from tests.mailbox import mailbox  # noqa: F401  (the fixture)
 
 
 @pytest.mark.parametrize("url", [
@@ -30,7 +26,7 @@ def test_loopback_is_allowed_only_by_the_setting_and_private_never():
         addresses.check_url("http://10.1.2.3/hook", allow_loopback=True)
 
 
-def test_the_webhooks_screen_refuses_in_words_and_writes_nothing(admin, session):  # noqa: F811
+def test_the_webhooks_screen_refuses_in_words_and_writes_nothing(admin, session):
     refused = post_form(admin, "/admin/webhooks", url="http://192.168.0.10/chat", kinds=["needs"])
     assert refused.status_code == 422 and "on the public internet" in refused.text
     no_kinds = post_form(admin, "/admin/webhooks", url="http://127.0.0.1:9/chat")
@@ -38,7 +34,7 @@ def test_the_webhooks_screen_refuses_in_words_and_writes_nothing(admin, session)
     assert session.scalar(select(func.count()).select_from(Webhook)) == 0
 
 
-def test_a_disabled_webhook_is_said_on_the_home_and_turned_on_again(admin, session):  # noqa: F811
+def test_a_disabled_webhook_is_said_on_the_home_and_turned_on_again(admin, session):
     hook = webhooks.add(session, "http://127.0.0.1:9/chat", ["needs"], NOW, allow_loopback=True)
     hook.disabled_at, hook.failures = NOW, 10
     session.commit()
@@ -50,7 +46,7 @@ def test_a_disabled_webhook_is_said_on_the_home_and_turned_on_again(admin, sessi
     assert "turned off" not in admin.get("/admin/").text
 
 
-def test_the_outbox_dashboard_counts_and_retries_a_dead_message(app, admin, session, coordinator):  # noqa: F811
+def test_the_outbox_dashboard_counts_and_retries_a_dead_message(app, admin, session, coordinator):
     queue.post(session, "coordinator:999", "too-warm:1", "too-warm", NOW)  # nobody is reached as 999: dropped
     queue.post(session, f"coordinator:{coordinator.id}", "gone:1", "no-such-letter", NOW)  # cannot be written
     session.commit()
@@ -67,7 +63,7 @@ def test_the_outbox_dashboard_counts_and_retries_a_dead_message(app, admin, sess
     assert queue.counts(session) == {"waiting": 1, "failed": 0, "dead": 0, "sent": 1}
 
 
-def test_coordinators_see_how_many_follow_never_who(admin, session, make_site):  # noqa: F811
+def test_coordinators_see_how_many_follow_never_who(admin, session, make_site):
     from pantry.outbox import followers
     site = make_site("Corner Fridge")
     followers.follow(session, site, "nell.secret@example.org", ["needs"], None, "en", NOW)
@@ -77,7 +73,7 @@ def test_coordinators_see_how_many_follow_never_who(admin, session, make_site): 
     assert "nell.secret" not in page
 
 
-def test_mails_to_a_coordinator_are_in_their_language(app, admin, session, coordinator, make_site,  # noqa: F811
+def test_mails_to_a_coordinator_are_in_their_language(app, admin, session, coordinator, make_site,
                                                       mailbox):
     page = admin.get("/admin/me")
     assert page.status_code == 200
