@@ -25,9 +25,11 @@ def create_app(config=None):
     login.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
 
-    from pantry import cli, errors, languages, security, templating
+    from pantry import cli, errors, languages, logs, routes, security, templating
     from pantry.outbox import letters as _followers_letters  # noqa: F401  (registers the followers' letters)
     from pantry.shifts import letters as _volunteers_letters  # noqa: F401  (and the volunteers')
+
+    routes.register(app)
     from pantry.api.views import bp as api_bp
     from pantry.care.views import bp as care_bp
     from pantry.coordinators.views import bp as coordinators_bp
@@ -49,4 +51,5 @@ def create_app(config=None):
     errors.register(app)
     templating.register(app)
     cli.register(app)
+    logs.register(app)
     return app

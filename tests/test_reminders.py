@@ -20,6 +20,7 @@ from pantry.outbox.models import Message
 from pantry.outbox.worker import deliver_due
 from pantry.shifts import signups
 from pantry.shifts.models import Reminder, Shift, ShiftPattern
+from pantry.signals import too_warm
 from tests.conftest import NOW, PASSWORD, cheap_hash, key
 from tests.live import ROOT
 from tests.mailbox import body, mailbox  # noqa: F401  (the fixture)
@@ -198,8 +199,10 @@ def test_make_shifts_makes_the_coming_weeks_once(app, runner, session, fridge):
 
 
 def warm_reading(app, session, fridge, celsius=7.5):
+    """A warm reading and its alert, in one transaction as the checklist's view makes them."""
     record = record_care(session, fridge, [], celsius, "", key(), NOW,
                          checklist=app.config["CARE_CHECKLIST"], limits=app.config["TEMPERATURE_LIMITS"])
+    too_warm.send(fridge, reading=record.reading)
     session.commit()
     return record.reading
 

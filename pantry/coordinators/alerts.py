@@ -1,6 +1,7 @@
 """Coordinators hear at once when a fridge is too warm: a receiver of pantry.signals.too_warm
-queues a mail to every coordinator who can sign in, in the reading's own transaction; the
-outbox's worker sends it, so a mail server that is down never touches the volunteer's reading."""
+queues a mail to every coordinator who can sign in, in the reading's own transaction (at most
+one alert a site per WARM_ALERT_MINUTES: pantry.care.rules.claim_warm_alert); the outbox's
+worker sends it, so a mail server that is down never touches the volunteer's reading."""
 import logging
 
 from flask_babel import format_datetime, format_decimal, gettext as _

@@ -73,16 +73,14 @@ def test_coordinators_see_how_many_follow_never_who(admin, session, make_site):
     assert "nell.secret" not in page
 
 
-def test_mails_to_a_coordinator_are_in_their_language(app, admin, session, coordinator, make_site,
-                                                      mailbox):
-    page = admin.get("/admin/me")
-    assert page.status_code == 200
-    assert admin.post("/admin/me", data={"csrf_token": csrf_token(page.text), "language": "tlh"}).status_code == 422
-    assert admin.post("/admin/me", data={"csrf_token": csrf_token(page.text), "language": "es"}).status_code == 303
+def test_mails_to_a_coordinator_are_in_their_language(app, session, coordinator, fridge, mailbox):
     from pantry.care.rules import record_care
-    site = make_site("Corner Fridge")
-    record_care(session, site, [], 9.0, "", "k" * 20, NOW, checklist=app.config["CARE_CHECKLIST"],
-                limits=app.config["TEMPERATURE_LIMITS"])
+    from pantry.signals import too_warm
+
+    coordinator.language = "es"  # chosen on their page (coordinators/peers.py)
+    record = record_care(session, fridge, [], 9.0, "", "k" * 20, NOW, checklist=app.config["CARE_CHECKLIST"],
+                         limits=app.config["TEMPERATURE_LIMITS"])
+    too_warm.send(fridge, reading=record.reading)
     session.commit()
     deliver_due(app.config, NOW)
     [letter] = mailbox.to(coordinator.email)

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from pantry.care.models import CareRecord
 from pantry.outbox import followers
 from pantry.outbox.models import Follower, Message, Webhook
+from pantry.coordinators.models import Coordinator, Invitation, Recovery, Review
 from pantry.shifts.models import Shift, ShiftPattern, SignUp
 from pantry.shifts.signups import manage_token
 from pantry.sites.models import Site
@@ -23,7 +24,7 @@ from pantry.tags.sheets import PAPERS
 
 COORDINATORS = "coordinators"  # the blueprint, mounted at /admin
 # The coordinators' doors that open without signing in: they are how one signs in.
-OPEN_DOORS = frozenset({"coordinators.sign_in", "coordinators.welcome"})
+OPEN_DOORS = frozenset({"coordinators.sign_in", "coordinators.welcome", "coordinators.forgot"})
 # Flask answers OPTIONS itself and runs the GET view for HEAD: the methods left are the views'.
 ANSWERED_BY_FLASK = frozenset({"HEAD", "OPTIONS"})
 
@@ -66,7 +67,7 @@ class CannotFill(Exception):
     pass
 
 
-def fillings(app, session, invitation_tokens=()):
+def fillings(app, session, invitation_tokens=(), email_tokens=()):
     """What the database holds now, as choices for every argument the app's routes take: every
     site, item, shift, pattern, label and private link; the latest movement and care record
     of each site (thousands of ledger lines would add time, not doors)."""
@@ -100,6 +101,13 @@ def fillings(app, session, invitation_tokens=()):
             "message_id": [{"message_id": ident} for ident in session.scalars(select(Message.id).order_by(Message.id))],
             "hook_id": [{"hook_id": ident} for ident in session.scalars(select(Webhook.id).order_by(Webhook.id))],
             "action": [{"action": "remove"}, {"action": "enable"}],
+            "invitation_id": [{"invitation_id": invitation_id}
+                              for invitation_id in session.scalars(select(Invitation.id).order_by(Invitation.id))],
+            "coordinator_id": [{"coordinator_id": coordinator_id}
+                               for coordinator_id in session.scalars(select(Coordinator.id).order_by(Coordinator.id))],
+            "recovery_id": [{"recovery_id": recovery_id}
+                            for recovery_id in session.scalars(select(Recovery.id).order_by(Recovery.id))],
+            "review_id": [{"review_id": review_id} for review_id in session.scalars(select(Review.id).order_by(Review.id))],
             "filename": [{"filename": os.path.relpath(os.path.join(folder, name), static).replace(os.sep, "/")}
                          for folder, _dirs, names in os.walk(static) for name in sorted(names)],
         },
@@ -110,6 +118,7 @@ def fillings(app, session, invitation_tokens=()):
             ("public.confirm_following", "link"): [
                 {"link": followers.token(app.secret_key, follower, followers.CONFIRM)}
                 for follower in session.scalars(select(Follower).where(Follower.confirmed_at.is_(None)))],
+            ("coordinators.confirm_email", "token"): [{"token": token} for token in email_tokens],
         },
     )
 
