@@ -3,11 +3,12 @@ dead and failing ones with their reason and a retry; how many follow each site (
 and the group chats' webhooks."""
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from wtforms import SelectMultipleField, StringField
 from wtforms.validators import Length
 
+from pantry import journal
 from pantry.coordinators.blueprint import bp, refuse
 from pantry.coordinators.forms import ButtonForm
 from pantry.database import commit_write, utcnow
@@ -40,7 +41,7 @@ def outbox():
 @login_required
 def retry_message(message_id):
     if ButtonForm().validate_on_submit():
-        if commit_write(db.session, lambda: queue.retry(db.session, message_id, utcnow())):
+        if commit_write(db.session, lambda: _retry(message_id, utcnow())):
             flash(_("The message will be sent again."), "logged")
         else:
             flash(_("That message is not waiting for a retry."), "warning")
@@ -54,8 +55,7 @@ def webhooks_page():
     if form.validate_on_submit():
         allow = current_app.config["WEBHOOK_ALLOW_LOOPBACK"]
         try:
-            commit_write(db.session, lambda: webhooks.add(db.session, form.url.data, form.kinds.data, utcnow(),
-                                                           allow_loopback=allow))
+            commit_write(db.session, lambda: _add_webhook(form.url.data, form.kinds.data, utcnow(), allow))
         except (webhooks.NoWebhookKinds, BadWebhookUrl) as error:
             refuse(error, form)
             return _webhooks_page(form, 422)
@@ -68,10 +68,39 @@ def webhooks_page():
 @login_required
 def change_webhook(hook_id, action):
     if ButtonForm().validate_on_submit():
-        change = webhooks.remove if action == "remove" else webhooks.enable
-        commit_write(db.session, lambda: change(db.session, hook_id))
+        commit_write(db.session, lambda: _change_webhook(hook_id, action, utcnow()))
         flash(_("Removed the webhook.") if action == "remove" else _("The webhook is on again."), "logged")
     return redirect(url_for("coordinators.webhooks_page"), 303)
+
+
+def _retry(message_id, now):
+    """Every coordinator action is in the journal: a retry, and each change of a webhook."""
+    message = db.session.get(Message, message_id)
+    if message is None or not queue.retry(db.session, message_id, now):
+        return False
+    journal.record(db.session, current_user, "message.retried", message.letter, {"state": message.state},
+                   {"state": "waiting"}, now)
+    return True
+
+
+def _add_webhook(url, kinds, now, allow):
+    hook = webhooks.add(db.session, url, kinds, now, allow_loopback=allow)
+    journal.record(db.session, current_user, "webhook.added", hook.url, {}, {"url": hook.url, "kinds": hook.kinds}, now)
+    return hook
+
+
+def _change_webhook(hook_id, action, now):
+    hook = webhooks.find(db.session, hook_id)
+    before = {"url": hook.url, "kinds": hook.kinds, "disabled": hook.disabled_at is not None}
+    url = hook.url
+    if action == "remove":
+        webhooks.remove(db.session, hook_id)
+        after = {}
+    else:
+        webhooks.enable(db.session, hook_id)
+        after = {**before, "disabled": False}
+    journal.record(db.session, current_user, f"webhook.{'removed' if action == 'remove' else 'enabled'}", url,
+                   before, after, now)
 
 
 def _webhooks_page(form, status):
