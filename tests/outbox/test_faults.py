@@ -142,8 +142,8 @@ def test_no_request_waits_on_a_mail_server_that_never_answers(app, client, sessi
     took = time.monotonic() - started
     assert answer.status_code == 303
     assert took < 1.0, f"the checklist took {took:.2f} s"
-    waiting = session.scalars(select(Message.letter).where(Message.state == "waiting").order_by(Message.id)).all()
-    assert waiting == ["too-warm", "news"]
+    waiting = session.scalars(select(Message.letter).where(Message.state == "waiting")).all()
+    assert sorted(waiting) == ["news", "too-warm"]
     started = time.monotonic()
     tally = deliver_due(app.config, utcnow())  # the worker waits out the timeout instead, and survives
     assert (tally.sent, tally.failed) == (0, 2) and time.monotonic() - started >= 1.0
