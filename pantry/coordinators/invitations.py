@@ -74,16 +74,6 @@ class WaitingForAgreement(InvitationError):
     status = 403
     message = _l("This link works once a second coordinator has agreed to the invitation. Ask them to look "
                  "at the coordinators page.")
-class AlreadyCoordinator(InvitationError):
-    code = "already_coordinator"
-    status = 409
-    message = _l(
-        "This person is already a coordinator. A link to set a new password goes only to them, by mail, and "
-        "mail is not set up here: they can set a new password on the server with "
-        "flask pantry add-coordinator EMAIL --password."
-    )
-
-
 class SignInFailed(InvitationError):
     code = "sign_in_failed"
     message = _l("Email or password is wrong.")
@@ -105,7 +95,7 @@ def check_password(password):
     return password
 
 
-def invite(session, email, name, now, base_url, days, invited_by, owner_reachable=None):
+def invite(session, email, name, now, base_url, days, invited_by):
     """Make a one-time link to set a password, and the coordinator it belongs to if new.
 
     Returns (coordinator, link). Inviting someone who is already a coordinator issues a
@@ -113,16 +103,12 @@ def invite(session, email, name, now, base_url, days, invited_by, owner_reachabl
     working until the link is used (so nobody can lock a peer out), their older links stop
     working, and the new Invitation records who asked for it.
 
-    From the admin screens (`owner_reachable` given), a link that would set an existing
-    coordinator's password is never for the asker: the view mails it to its owner, and with
-    no mail set up (`owner_reachable` False) it is not made at all (AlreadyCoordinator).
-    The command line, run by whoever runs the server, leaves `owner_reachable` at None.
+    The admin screens never reach this for a member (membership.invite refuses it): a new
+    password for a member comes by the reset link mailed to them, or by two others agreeing.
     """
     email = normalise_email(email)
     name = clean_name(name)
     coordinator = session.scalar(select(Coordinator).where(Coordinator.email == email))
-    if coordinator is not None and coordinator.password_hash is not None and owner_reachable is False:
-        raise AlreadyCoordinator()
     if coordinator is None:
         coordinator = Coordinator(email=email, name=name, created_at=now)
         session.add(coordinator)

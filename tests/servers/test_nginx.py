@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.live import ROOT, free_port, gunicorn
-from tests.security.conftest import network_fillings  # noqa: F401  (the fixture)
+from tests.security.conftest import network_fillings, peers  # noqa: F401  (the fixtures)
 from tests.security.forwarded import FOREIGN, foreign_in, public_pages
 
 pytestmark = pytest.mark.slow
