@@ -31,7 +31,10 @@ migrate: $(VENV)/.installed
 demo: migrate
 	$(SERVED_AT) $(FLASK) pantry demo --if-empty
 
+# The web server and the worker (the outbox's deliveries and the periodic jobs); Ctrl-C stops both.
 run: demo
+	@$(SERVED_AT) $(FLASK) pantry worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(SERVED_AT) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # The suite on a SQLite file; and when PANTRY_TEST_DATABASE_URL names a PostgreSQL database, the

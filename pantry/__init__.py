@@ -26,6 +26,8 @@ def create_app(config=None):
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
 
     from pantry import cli, errors, languages, logs, routes, security, templating
+    from pantry.outbox import letters as _followers_letters  # noqa: F401  (registers the followers' letters)
+    from pantry.shifts import letters as _volunteers_letters  # noqa: F401  (and the volunteers')
 
     routes.register(app)
     from pantry.api.views import bp as api_bp
@@ -33,6 +35,7 @@ def create_app(config=None):
     from pantry.impact.views import bp as impact_bp
     from pantry.coordinators.views import bp as coordinators_bp
     from pantry.offline.views import bp as offline_bp
+    from pantry.public import feeds, following, pushing  # noqa: F401  (they join the public blueprint)
     from pantry.public.views import bp as public_bp
     from pantry.shifts.views import bp as shifts_bp
     from pantry.tags.views import bp as tags_bp

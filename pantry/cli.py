@@ -1,23 +1,19 @@
-"""`flask pantry ...`: the commands a deployment runs by hand or from cron."""
-import smtplib
-from dataclasses import dataclass
+"""`flask pantry ...`: the commands a deployment runs by hand, from cron, or as its worker."""
+import signal
 from datetime import timedelta
-from functools import partial
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from flask_babel import force_locale, format_datetime, gettext as _, lazy_gettext as _l, ngettext
-from sqlalchemy import select
+from flask_babel import gettext as _, ngettext
 
-from pantry import backups, mail
+from pantry import backups, schedule
 from pantry.clock import deployment_zone
-from pantry.coordinators.models import Coordinator
 from pantry.database import commit_write, utcnow, writer
 from pantry.extensions import db
-from pantry.shifts import calendars, planning, privacy, reminders, signups
-from pantry.shifts.models import Shift, SignUp
+from pantry.outbox import jobs, worker
+from pantry.shifts import planning, privacy
 
 pantry_cli = AppGroup("pantry", help="Pantry's own commands.")
 
@@ -138,162 +134,50 @@ def _size(size):
     return f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{size / 2**10:.0f} kB"
 
 
-@dataclass
-class Tally:
-    sent: int = 0
-    failed: int = 0
-    elsewhere: int = 0  # claimed by another run at the same time
-    shifts: int = 0
-
-
 @pantry_cli.command("send-reminders")
 def send_reminders_command():
-    """Mail volunteers a day before their shift, and coordinators about shifts still short of
-    people two days ahead. For cron every 15 minutes: no reminder is ever sent twice, even by
-    two runs at once; one whose mail failed is tried again by the next run."""
+    """Queue the mails to volunteers a day before their shift, and to coordinators about shifts
+    still short of people two days ahead, then deliver what the outbox holds that is due. The
+    worker does this by itself; this command is for cron, every 15 minutes: no reminder is
+    ever queued twice, even by two runs at once, and one whose mail failed is tried again."""
     config, now = current_app.config, utcnow()
-    volunteers = _remind_volunteers(config, now)
-    coordinators = _report_short_shifts(config, now)
-    failed = volunteers.failed + coordinators.failed
+    volunteers, coordinators, shifts, elsewhere = commit_write(
+        db.session, lambda: schedule.queue_reminders(db.session, now))
+    tally = worker.deliver_due(config, now)
     click.echo(_(
         "Reminders: %(volunteers)d to volunteers, %(coordinators)d to coordinators about %(shifts)d short "
         "shifts, %(failed)d failed, %(elsewhere)d left to another run.",
-        volunteers=volunteers.sent, coordinators=coordinators.sent, shifts=coordinators.shifts, failed=failed,
-        elsewhere=volunteers.elsewhere + coordinators.elsewhere,
+        volunteers=volunteers, coordinators=coordinators, shifts=shifts, failed=tally.failed + tally.dead,
+        elsewhere=elsewhere,
     ))
-    if not config.get("MAIL_SERVER"):
-        click.echo(_("MAIL_SERVER is not set: the mails were logged, not sent."))
-    if failed:
+    _tell_outbox(config, tally)
+    if tally.failed + tally.dead:
         click.get_current_context().exit(1)
 
 
-def _remind_volunteers(config, now):
-    tally = Tally()
-    due = [(place.id, place.shift_id) for place in reminders.volunteers_due(db.session, now)]
-    db.session.commit()
-    for sign_up_id, shift_id in due:
-        settle = partial(_settle, reminders.VOLUNTEER, shift_id, sign_up_id)
-        if not _claim(reminders.VOLUNTEER, shift_id, now, sign_up_id):
-            tally.elsewhere += 1
-            continue
-        place = db.session.get(SignUp, sign_up_id)
-        if place.cancelled_at is not None or place.shift.cancelled_at is not None:
-            settle(sent=False)  # cancelled since it was found due: nothing to send
-            continue
-        message = volunteer_reminder(config, place, now)
-        try:
-            mail.send(config, [message])
-        except (smtplib.SMTPException, OSError) as error:
-            settle(sent=False)
-            tally.failed += 1
-            click.echo(_("Could not mail the reminder for sign-up %(id)d: %(error)s", id=sign_up_id, error=error),
-                       err=True)
-        else:
-            settle(sent=True)
-            tally.sent += 1
-    return tally
+@pantry_cli.command("worker")
+@click.option("--once", is_flag=True, help="Run the due jobs, deliver what is due, and stop.")
+def worker_command(once):
+    """Deliver the outbox (mail, push, webhooks) and run the periodic jobs (reminders, shifts
+    ahead, purges, digests), until stopped with Ctrl-C or SIGTERM. Run one or more of these
+    next to the web server; several at once, on one server or many, share the work."""
+    app = current_app._get_current_object()
+    if once:
+        jobs.run_due(app, utcnow())
+        _tell_outbox(app.config, worker.deliver_due(app.config, utcnow()))
+        return
+    stopping = []
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stopping.append(True))
+    click.echo(_("The worker is running; Ctrl-C stops it."))
+    worker.run(app, stop=lambda: bool(stopping), idle=app.config["WORKER_IDLE_SECONDS"])
 
 
-def _report_short_shifts(config, now):
-    tally = Tally()
-    emails = db.session.scalars(select(Coordinator.email).where(Coordinator.password_hash.is_not(None))).all()
-    due = [shift.id for shift in reminders.short_shifts_due(db.session, now)] if emails else []
-    db.session.commit()
-    # Claimed in one transaction, soonest first: a run started at the same moment waits for
-    # this one's commit and then finds them taken, so each coordinator gets one mail, not two halves.
-    claimed = commit_write(db.session, lambda: [
-        shift_id for shift_id in due if reminders.claim(db.session, reminders.COORDINATORS, shift_id, now)])
-    tally.elsewhere += len(due) - len(claimed)
-    if not claimed:
-        return tally
-    shifts = db.session.scalars(select(Shift).where(Shift.id.in_(claimed)).order_by(Shift.starts_at)).all()
-    messages = [short_shifts_mail(config, email, shifts) for email in emails]
-    try:
-        mail.send(config, messages)
-    except (smtplib.SMTPException, OSError) as error:
-        for shift_id in claimed:
-            _settle(reminders.COORDINATORS, shift_id, 0, sent=False)
-        tally.failed += len(messages)
-        click.echo(ngettext("Could not mail the coordinators about %(num)d short shift: %(error)s",
-                            "Could not mail the coordinators about %(num)d short shifts: %(error)s",
-                            len(claimed), error=error), err=True)
-    else:
-        for shift_id in claimed:
-            _settle(reminders.COORDINATORS, shift_id, 0, sent=True)
-        tally.sent, tally.shifts = len(messages), len(claimed)
-    return tally
-
-
-def _claim(kind, shift_id, now, sign_up_id=0):
-    """Claim one reminder and commit at once, so a run started at the same moment sees it."""
-    return commit_write(db.session, lambda: reminders.claim(db.session, kind, shift_id, now, sign_up_id=sign_up_id))
-
-
-def _settle(kind, shift_id, sign_up_id, sent):
-    """A claimed reminder is marked sent, or given up so that the next run tries again."""
-    if sent:
-        commit_write(db.session, lambda: reminders.mark_sent(db.session, kind, shift_id, utcnow(), sign_up_id))
-    else:
-        commit_write(db.session, lambda: reminders.give_up(db.session, kind, shift_id, sign_up_id))
-
-
-WHAT_TO_DO = {
-    "cleaning": _l("Wipe the shelves, check the door seal and the floor, and take out anything past its "
-                   "best-before date. Scan the cleaning label on the fridge: it opens the checklist, where "
-                   "you also enter the thermometer reading."),
-    "temperature": _l("Read the thermometer inside and enter the reading: scan the cleaning label on the "
-                      "fridge to open the checklist."),
-    "restock": _l("Bring what the site needs most (its page lists it) and log what you put in by scanning "
-                  "the label on the door."),
-}
-
-
-def volunteer_reminder(config, place, now):
-    """The mail a volunteer gets a day ahead: when, where, what to do, the private link, the .ics."""
-    shift, site, base = place.shift, place.shift.site, config["BASE_URL"]
-    manage_url = f"{base}/sign-ups/{signups.manage_token(current_app.secret_key, place.idempotency_key)}"
-    language = place.language if place.language in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]
-    with force_locale(language):
-        where = "\n" + _("Where: %(address)s", address=site.address) if site.address else ""
-        body = _(
-            "Hello %(name)s,\n\nThank you for signing up. A reminder of your shift:\n\n"
-            "%(kind)s at %(site)s\nWhen: %(when)s%(where)s\n\n%(what)s\n\n"
-            "The site's page: %(page)s\n\n"
-            "Can't come after all? Please give your place back so someone else can take it:\n%(manage)s\n\n"
-            "The shift is attached as a calendar file.\n",
-            name=place.first_name, kind=shift.kind_label, site=site.name, when=_when(shift), where=where,
-            what=WHAT_TO_DO[shift.kind], page=f"{base}/sites/{site.slug}", manage=manage_url,
-        )
-        subject = _("Reminder: %(kind)s at %(site)s, %(when)s", kind=shift.kind_label, site=site.name,
-                    when=_when(shift))
-        calendar = calendars.sign_up_calendar(place, deployment_zone(), base, manage_url, now)
-    return mail.compose(config, place.email, subject, body, [("shift.ics", calendar, "text/calendar")])
-
-
-def short_shifts_mail(config, email, shifts):
-    """One coordinator's mail about the shifts starting soon with places still open."""
-    base = config["BASE_URL"]
-    hours = int(reminders.COORDINATORS_AHEAD.total_seconds() // 3600)
-    with force_locale(config["BABEL_DEFAULT_LOCALE"]):
-        lines = [
-            _("- %(when)s · %(kind)s at %(site)s: %(taken)d of %(capacity)d places taken\n"
-              "  Roster: %(roster)s\n  Sign-up page to share: %(page)s",
-              when=_when(shift), kind=shift.kind_label, site=shift.site.name, taken=shift.taken,
-              capacity=shift.capacity, roster=f"{base}/admin/shifts/{shift.id}", page=f"{base}/shifts/{shift.id}")
-            for shift in shifts
-        ]
-        subject = ngettext("%(num)d shift in the next %(hours)d hours still needs people",
-                           "%(num)d shifts in the next %(hours)d hours still need people", len(shifts), hours=hours)
-        body = _(
-            "These shifts start within %(hours)d hours and still have open places:\n\n%(shifts)s\n\n"
-            "Share a sign-up page with volunteers, or cancel a shift nobody can do from its roster.\n",
-            hours=hours, shifts="\n\n".join(lines),
-        )
-    return mail.compose(config, email, subject, body)
-
-
-def _when(shift):
-    return format_datetime(shift.starts_at, "EEE d MMM, HH:mm") + "–" + format_datetime(shift.ends_at, "HH:mm")
+def _tell_outbox(config, tally):
+    click.echo(_("Outbox: %(sent)d sent, %(failed)d to try again, %(dead)d dead.",
+                 sent=tally.sent, failed=tally.failed, dead=tally.dead))
+    if not config.get("MAIL_SERVER"):
+        click.echo(_("MAIL_SERVER is not set: the mails were logged, not sent."))
 
 
 def register(app):

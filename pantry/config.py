@@ -113,7 +113,23 @@ class Defaults:
     MAIL_USERNAME = None
     MAIL_PASSWORD = None
     MAIL_DEFAULT_SENDER = "Pantry <pantry@localhost>"
-    MAIL_TIMEOUT = 10
+    MAIL_TIMEOUT = 10  # seconds; a mail server that hangs longer fails the message, tried again later
+    MAIL_MESSAGE_ID_DOMAIN = "pantry"  # Message-ID: <outbox-42@pantry>, one per recipient and event
+
+    # The outbox and its worker (`flask pantry worker`): every mail, push and webhook goes through it.
+    OUTBOX_BATCH = 20  # messages one worker claims at a time
+    OUTBOX_LEASE_SECONDS = 300  # a claimed message not settled by then (its worker died) is claimed again
+    OUTBOX_BACKOFF_SECONDS = 30  # the wait after a first failure; each failure doubles it (at most 6 hours)
+    OUTBOX_MAX_ATTEMPTS = 8  # then the message is dead: shown on /admin/outbox, where it can be retried
+    WORKER_IDLE_SECONDS = 2  # how long the worker sleeps when nothing was due
+    # Following a site: one message per follower per kind of news within this window, no floods.
+    FOLLOW_WINDOW_MINUTES = 60
+    WEBHOOK_TIMEOUT = 10  # seconds
+    WEBHOOK_MAX_FAILURES = 10  # failures in a row, then the webhook is disabled (said on the coordinators' home)
+    WEBHOOK_ALLOW_LOOPBACK = False  # tests only: production refuses loopback, private and link-local addresses
+    PUSH_TIMEOUT = 10  # seconds
+    PUSH_ALLOW_LOOPBACK = False  # tests only: a push service on http://127.0.0.1
+    VAPID_SUBJECT = "mailto:pantry@localhost"  # who push services may contact about this deployment
 
 
 def load_config(app, test_config=None):

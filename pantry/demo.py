@@ -42,7 +42,7 @@ def load(session, now, only_if_empty=False):
     people = random.Random(network.SEED + 1)  # its own dice, so the ledger stays as it was
     visits = volunteers.record_visits(session, places, people, now, hood.today, hood.zone)
     shifts = volunteers.plan_shifts(session, places, now, hood.zone, opened.astimezone(hood.zone).date())
-    sign_ups = volunteers.sign_up_volunteers(session, people, now)
+    sign_ups = volunteers.sign_up_volunteers(session, people, now, places)
     created = _demo_coordinator(session, opened)
     return _summary(places, items, hood.movements, labels, created, (shifts, sign_ups, visits))
 

@@ -206,3 +206,10 @@ USUAL_READINGS = {"fridge": (3.4, 0.7), "freezer": (-18.0, 1.0)}
 READING_HOUR = 19
 # The fridge that is too warm right now: its latest reading, and how many minutes ago it was taken.
 WARM = ("fulton-corner-fridge", 7.6, 90, "Door was left ajar overnight. Closed it; will check again tonight.")
+
+# Neighbours who follow the sites by mail: (address, kinds of news, daily digest hour or None).
+FOLLOWERS = [
+    ("rosa.follows@example.org", ["needs", "warm"], None),
+    ("milo.follows@example.org", ["needs", "shifts"], 18),
+    ("iris.follows@example.org", ["warm", "overdue", "shifts"], None),
+]

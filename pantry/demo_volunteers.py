@@ -1,12 +1,14 @@
 """The demo's volunteers: weekly shift patterns and the shifts they make, sign-ups on the
 coming ones, and three weeks of cleaning visits and thermometer readings, with one fridge
-too warm right now. Played through the shifts' and care's own rules; the same for the same `now`."""
+too warm right now; and a few followers. Played through the shifts', care's and the outbox's
+own rules; the same for the same `now`."""
 from datetime import UTC, datetime, time, timedelta
 
 from flask import current_app
 
 from pantry import demo_network as network
 from pantry.care.rules import record_care
+from pantry.outbox import followers
 from pantry.shifts import listing, planning, signups
 from pantry.shifts.models import ShiftPattern
 from pantry.stock import ledger
@@ -56,8 +58,9 @@ def plan_shifts(session, places, now, zone, first_day):
     return planning.make_shifts(session, now, zone, weeks=current_app.config["SHIFT_WEEKS_AHEAD"])
 
 
-def sign_up_volunteers(session, rng, now):
-    """Places taken on the coming shifts, fewer the further ahead; nobody twice on one day."""
+def sign_up_volunteers(session, rng, now, places=()):
+    """Places taken on the coming shifts, fewer the further ahead; nobody twice on one day. And
+    a few neighbours follow the sites by mail (one has not confirmed yet)."""
     secret = current_app.secret_key
     busy, made = set(), 0
     for shift in listing.upcoming(session, now, now + timedelta(days=network.SIGN_UP_DAYS)):
@@ -75,7 +78,17 @@ def sign_up_volunteers(session, rng, now):
                                     signups.manage_token(secret, key), signed_at)
             place.language = language
     session.flush()
+    _follow(session, [place.site for place in places], now)
     return made
+
+
+def _follow(session, sites, now):
+    for number, site in enumerate(sites):
+        email, kinds, hour = network.FOLLOWERS[number % len(network.FOLLOWERS)]
+        follower = followers.follow(session, site, email, kinds, hour, "en", now - timedelta(hours=30))
+        if number:  # the first site's follower has not opened the confirmation link yet
+            follower.confirmed_at = now - timedelta(hours=29)
+    session.flush()
 
 
 def _reading(rng, usual, limit):

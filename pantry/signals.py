@@ -4,5 +4,6 @@ from blinker import Namespace
 
 signals = Namespace()
 
-# Sent with the app as sender and `reading=` a care Reading that is out of range.
+# Sent with the site as sender and `reading=` a care Reading that is out of range, inside the
+# reading's own transaction: a receiver only adds rows (to the outbox), never commits.
 too_warm = signals.signal("too-warm")

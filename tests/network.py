@@ -15,6 +15,7 @@ from pantry.clock import deployment_zone, local_today
 from pantry.coordinators import invitations
 from pantry.coordinators.models import Coordinator
 from pantry.database import utcnow, writer
+from pantry.outbox import followers, webhooks
 from pantry.shifts import planning, signups
 from pantry.sites.rules import create_site
 from pantry.stock import items, ledger
@@ -81,6 +82,9 @@ def network(app, session):
         signups.sign_up(session, restock.id, HIDDEN_VOLUNTEER["name"], HIDDEN_VOLUNTEER["email"],
                         HIDDEN_VOLUNTEER["phone"], False, sign_up_key, token, now)
         session.add(Coordinator(email=COORDINATOR_EMAIL, name="Ada", password_hash=cheap_hash(PASSWORD)))
+        # Someone who asked to follow the fridge and has not confirmed yet, and a group chat's webhook.
+        followers.follow(session, fridge, "nell.follows@example.org", ["needs"], None, "en", now)
+        webhooks.add(session, "http://127.0.0.1:9/chat", ["needs"], now, allow_loopback=True)
         _, link = invitations.invite(session, "new@example.org", "Nia", now, config["BASE_URL"],
                                      days=config["INVITATION_DAYS"], invited_by=COORDINATOR_EMAIL)
         session.commit()

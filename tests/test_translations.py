@@ -385,10 +385,12 @@ def test_a_volunteer_who_signed_up_in_spanish_gets_the_reminder_in_spanish(
 
 
 def test_force_locale_switches_the_catalogue_outside_a_request(app, session, fridge):
-    """What cli.py and rota.py rely on: no request, yet the mail is in the volunteer's language."""
+    """What the outbox's worker relies on: no request, yet the mail is in the volunteer's language."""
     from flask_babel import force_locale, gettext
+    from sqlalchemy import select
 
-    from pantry.cli import volunteer_reminder
+    from pantry.outbox import delivery, queue
+    from pantry.outbox.models import Message
 
     starts = datetime.combine(local_today() + timedelta(days=1), time(18), tzinfo=deployment_zone())
     shift = Shift(site=fridge, kind="restock", day=starts.date(), starts_at=starts, ends_at=starts + timedelta(hours=1),
@@ -400,7 +402,8 @@ def test_force_locale_switches_the_catalogue_outside_a_request(app, session, fri
     with force_locale("es"):
         assert gettext("Cleaning") == "Limpieza"
     assert gettext("Cleaning") == "Cleaning"  # and back again afterwards
-    message = volunteer_reminder(app.config, place, utcnow())
+    queue.post(session, f"sign-up:{place.id}", "reminder:test", "reminder", utcnow())
+    message = delivery.write(session, session.scalar(select(Message)), app.config)
     assert message["Subject"].startswith("Recordatorio: Reabastecimiento en Corner Fridge, ")
     assert "18:00–19:00" in message["Subject"]
     assert "Trae lo que más le hace falta al sitio" in message.get_body(("plain",)).get_content()

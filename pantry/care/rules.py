@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import joinedload
 
+from pantry import outbox
 from pantry.care import excursions
 from pantry.care.models import CareRecord, Reading
 from pantry.refusals import Refusal
@@ -133,7 +134,15 @@ def record_care(session, site, ticked, celsius, note, key, now, *, checklist, li
     if shift is not None and shift.done_at is None:
         shift.done_at = now
     session.flush()
+    if record.reading is not None and not record.reading.in_range:
+        _too_warm(session, site, record.reading, now)
     return record
+
+
+def _too_warm(session, site, reading, now):
+    """The followers' news, a row of the outbox in the reading's own transaction (the
+    coordinators' alert is the view's, at most one per WARM_ALERT_MINUTES: claim_warm_alert)."""
+    outbox.announce(session, site, "warm", {"celsius": float(reading.celsius)}, now, key=f"warm:{reading.id}")
 
 
 def claim_warm_alert(session, care, now, every):

@@ -60,11 +60,11 @@ def record(code):
             excursion_after=timedelta(hours=config["EXCURSION_HOURS"]),
         )
         every = timedelta(minutes=config["WARM_ALERT_MINUTES"])
-        return care, rules.claim_warm_alert(db.session, care, now, every)
+        if rules.claim_warm_alert(db.session, care, now, every):  # one a site per WARM_ALERT_MINUTES, never a replay
+            too_warm.send(site, reading=care.reading)  # its receiver queues the mails in this transaction
+        return care
 
-    care, alert = commit_write(db.session, write)
-    if alert:  # at most one a site per WARM_ALERT_MINUTES, and never for a replayed form
-        too_warm.send(current_app._get_current_object(), reading=care.reading)
+    care = commit_write(db.session, write)
     return redirect(url_for("care.thanks", code=tag.code, key=care.idempotency_key), 303)
 
 

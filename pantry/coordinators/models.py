@@ -18,6 +18,7 @@ class Coordinator(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120), default="")
     password_hash: Mapped[str | None] = mapped_column(String(256))
+    language: Mapped[str | None] = mapped_column(String(12))  # their mails' language; None: the deployment's
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # first password set
     language: Mapped[str] = mapped_column(String(8), default="")

@@ -1,17 +1,15 @@
 """Who cleans when: a site's weekly shift patterns, one-off shifts, cancelling a shift (its
 volunteers are told by mail), and the rosters, per shift and per week, with contact details."""
 import logging
-import smtplib
 from datetime import UTC, datetime, time, timedelta
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale, format_date, format_datetime, gettext as _, ngettext
+from flask_babel import format_date, format_datetime, gettext as _, ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
-from pantry import mail
 from pantry.clock import deployment_zone
 from pantry.coordinators import journaled
 from pantry.coordinators.blueprint import bp, refuse, site_or_404
@@ -228,31 +226,10 @@ def _tell_plan(plan, done):
 
 
 def _tell_volunteers(shift, places):
-    """Mail each volunteer who gave an address, in their language. A failed mail is said, never raised."""
-    if not places:
-        return
-    config = current_app.config
-    messages = []
-    for place in places:
-        with force_locale(place.language if place.language in config["LANGUAGES"] else
-                          config["BABEL_DEFAULT_LOCALE"]):
-            body = _(
-                "Hello %(name)s,\n\n"
-                "The shift you signed up for is cancelled: %(shift)s. You do not need to come.\n\n"
-                "Thank you for offering your time. Other shifts that need people:\n%(link)s\n",
-                name=place.first_name, shift=shift_words(shift), link=f"{config['BASE_URL']}/shifts",
-            )
-            subject = _("Cancelled: %(shift)s", shift=shift_words(shift))
-            messages.append(mail.compose(config, place.email, subject, body))
-    try:
-        mail.send(config, messages)
-    except (smtplib.SMTPException, OSError):
-        logger.exception("could not mail the volunteers of cancelled shift %s", shift.id)
-        flash(_("The mail to its volunteers could not be sent. Please tell them yourself: "
-                "their contact details are below."), "error")
-    else:
-        flash(ngettext("%(num)d volunteer was told by mail.", "%(num)d volunteers were told by mail.",
-                       len(messages)), "logged")
+    """Their mails are in the outbox already, written with the cancellation; the worker sends them."""
+    if places:
+        flash(ngettext("%(num)d volunteer will be told by mail.", "%(num)d volunteers will be told by mail.",
+                       len(places)), "logged")
 
 
 def _pattern_or_404(site, pattern_id):

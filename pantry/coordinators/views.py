@@ -5,22 +5,52 @@ network.py (sites, items, targets), labels.py (tags), books.py (ledger, counts),
 alerts.py mails coordinators when a fridge is too warm."""
 import hmac
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import format_datetime, gettext as _, lazy_gettext as _l
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from pantry import security, sign_in_limits
-from pantry.coordinators import alerts, books, dashboard, exports, labels, network, rota  # noqa: F401  (they join bp)
-from pantry.coordinators import journal_pages, peers, recovery_pages, review_pages  # noqa: F401  (they join bp)
-from pantry.coordinators import temperature_log, transfers, warm_food  # noqa: F401  (they join bp)
-from pantry.coordinators import invitations, membership, notices, recovery
+from pantry.coordinators import (  # noqa: F401  (they join bp)  # noqa: F401  (they join bp)  # noqa: F401  (they join bp)  # noqa: F401  (the outbox's coordinators, its screens)
+    addressees,
+    alerts,
+    books,
+    dashboard,
+    exports,
+    invitations,
+    journal_pages,
+    labels,
+    membership,
+    network,
+    notices,
+    outbox,
+    peers,
+    recovery,
+    recovery_pages,
+    review_pages,
+    rota,
+    temperature_log,
+    transfers,
+    warm_food,
+)
 from pantry.coordinators.blueprint import bp
 from pantry.coordinators.forms import ButtonForm, InviteForm, PasswordForm, SignInForm
 from pantry.coordinators.models import Coordinator, Review
 from pantry.database import commit_write, utcnow
 from pantry.extensions import db, login
 from pantry.languages import safe_next
+from pantry.outbox import queue, webhooks
 from pantry.sites.models import Site
 from pantry.sites.rules import has_control_characters
 from pantry.stock import shelves
@@ -56,7 +86,8 @@ def home():
     sites = db.session.scalars(select(Site).order_by(Site.name)).all()
     summaries = shelves.summaries(db.session, [site.id for site in sites])
     about_me = db.session.scalar(select(Review).where(Review.subject_id == current_user.id, Review.closed_at.is_(None)))
-    return render_template("coordinators/home.html", sites=sites, summaries=summaries, about_me=about_me)
+    return render_template("coordinators/home.html", sites=sites, summaries=summaries, about_me=about_me,
+                           disabled_webhooks=webhooks.disabled(db.session), outbox_dead=queue.counts(db.session)["dead"])
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])

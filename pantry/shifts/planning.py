@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from pantry import outbox
 from pantry.shifts.errors import BadPattern, ShiftInThePast
 from pantry.shifts.models import SHIFT_KINDS, Shift, ShiftPattern
 
@@ -112,7 +113,8 @@ def add_shift(session, site, kind, day, starts_at, ends_at, capacity, now, zone)
 
 
 def cancel_shift(session, shift, now):
-    """Cancel a shift that has not started; returns the sign-ups whose people should be told."""
+    """Cancel a shift that has not started, and queue a mail to each of its volunteers who gave an
+    address (in the outbox, with the cancellation). Returns the sign-ups whose people are told."""
     if shift.cancelled_at is None and shift.starts_at <= now:
         raise ShiftInThePast(_l("This shift has already started, so it can no longer be cancelled."))
     if shift.cancelled_at is None:
@@ -120,7 +122,11 @@ def cancel_shift(session, shift, now):
         shift.sequence += 1
         shift.updated_at = now
         session.flush()
-    return [sign_up for sign_up in shift.sign_ups if sign_up.cancelled_at is None]
+    places = [sign_up for sign_up in shift.sign_ups if sign_up.cancelled_at is None]
+    for place in places:
+        if place.email:
+            outbox.post(session, f"sign-up:{place.id}", f"shift-cancelled:{shift.id}", "shift-cancelled", now)
+    return places
 
 
 def place(day, starts_at, ends_at, zone):

@@ -15,6 +15,7 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, text, update
 
+from pantry import outbox
 from pantry.shifts.errors import (
     ShiftCancelled,
     ShiftError,
@@ -28,6 +29,7 @@ from pantry.shifts.errors import (
 )
 from pantry.shifts.models import Shift, SignUp
 
+LATE_DROP_OUT = timedelta(hours=24)
 # Advisory lock spaces (PostgreSQL's two-key form, apart from any single-key lock).
 SIGN_UP_KEYS = 1
 EMAILS = 2
@@ -118,7 +120,18 @@ def cancel_sign_up(session, token, now, notice=timedelta(hours=2)):
         .execution_options(synchronize_session=False)
     )
     session.refresh(place.shift)
+    _tell_if_short(session, place, now)
     return place
+
+
+def _tell_if_short(session, place, now):
+    """A late drop-out (less than LATE_DROP_OUT before the start) that leaves the shift short is
+    news at once: for the site's followers of shifts, and for the coordinators."""
+    shift = place.shift
+    if shift.cancelled_at is None and shift.taken < shift.capacity and shift.starts_at - now < LATE_DROP_OUT:
+        payload = {"starts_at": shift.starts_at.isoformat(), "path": f"/shifts/{shift.id}", "late": True,
+                   "open": shift.capacity - shift.taken}
+        outbox.announce(session, shift.site, "shifts", payload, now, key=f"drop-out:{place.id}", coordinators=True)
 
 
 def earlier_places(session, shift, email, but=None):

@@ -96,3 +96,15 @@ async function cacheFirst(request) {
     throw error;
   }
 }
+
+// Web push: a site's news, shown as a notification; a tap opens its page.
+self.addEventListener("push", (event) => {
+  let note = {};
+  try { note = event.data ? event.data.json() : {}; } catch (error) { note = {}; }
+  event.waitUntil(self.registration.showNotification(note.title || "Pantry", { data: note.url || "/", tag: note.id }));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  event.waitUntil(self.clients.openWindow(event.notification.data || "/"));
+});

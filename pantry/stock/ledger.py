@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from pantry import outbox
 from pantry.sites.models import Site
 from pantry.stock import transfers
 from pantry.stock.errors import (
@@ -108,7 +109,17 @@ def record(session, entry, now):
         return earlier
     if entry.kind == "correction":
         check_correctable(session, original)
-    return book(session, stock, entry, _APPLY[entry.kind](session, stock, entry, now), now)
+    change = _APPLY[entry.kind](session, stock, entry, now)
+    movement = book(session, stock, entry, change, now)
+    if entry.kind == "take" and stock.target and stock.quantity > 0 and stock.quantity + change.delta == 0:
+        _ran_out(session, stock, movement, now)
+    return movement
+
+
+def _ran_out(session, stock, movement, now):
+    """A take emptied an item the site keeps a target of: its followers hear it ran out."""
+    site, item = session.get(Site, stock.site_id), session.get(Item, stock.item_id)
+    outbox.announce(session, site, "needs", {"item": item.name}, now, key=f"needs:{movement.id}")
 
 
 def _check_exists(session, site_id, item_id):

@@ -177,6 +177,11 @@ def public_pages(page, world):
     with scripts_off(page):
         submit(page, "form[action$='/undo']")
     yield page, "item label after Undo"
+    go(page, f"/sites/{fridge.slug}/follow")
+    yield page, "following a site"
+    with scripts_off(page):
+        submit(page, "main form", email="two@example.org, addresses@example.org")
+    yield page, "following a site, refused (form errors)"
     go(page, "/shifts")
     yield page, "shifts that need people"
     go(page, f"/sites/{fridge.slug}/shifts")

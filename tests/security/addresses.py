@@ -12,6 +12,8 @@ from itertools import product
 from sqlalchemy import func, select
 
 from pantry.care.models import CareRecord
+from pantry.outbox import followers
+from pantry.outbox.models import Follower, Message, Webhook
 from pantry.coordinators.models import Coordinator, Invitation, Recovery, Review
 from pantry.shifts.models import Shift, ShiftPattern, SignUp
 from pantry.shifts.signups import manage_token
@@ -94,6 +96,11 @@ def fillings(app, session, invitation_tokens=(), email_tokens=()):
             "token": [{"token": manage_token(app.secret_key, key)} for key in sign_up_keys],
             "key": [{"key": key, "code": care_codes[site_id]}
                     for key, site_id in care_records if site_id in care_codes],
+            "link": [{"link": followers.token(app.secret_key, follower, followers.MANAGE)}
+                     for follower in session.scalars(select(Follower).order_by(Follower.id))],
+            "message_id": [{"message_id": ident} for ident in session.scalars(select(Message.id).order_by(Message.id))],
+            "hook_id": [{"hook_id": ident} for ident in session.scalars(select(Webhook.id).order_by(Webhook.id))],
+            "action": [{"action": "remove"}, {"action": "enable"}],
             "invitation_id": [{"invitation_id": invitation_id}
                               for invitation_id in session.scalars(select(Invitation.id).order_by(Invitation.id))],
             "coordinator_id": [{"coordinator_id": coordinator_id}
@@ -107,6 +114,10 @@ def fillings(app, session, invitation_tokens=(), email_tokens=()):
         by_endpoint={
             ("languages.switch", "code"): [{"code": code} for code in app.config["LANGUAGES"]],
             ("coordinators.welcome", "token"): [{"token": token} for token in invitation_tokens],
+            # Only a follower who has not confirmed yet has a confirmation page to open.
+            ("public.confirm_following", "link"): [
+                {"link": followers.token(app.secret_key, follower, followers.CONFIRM)}
+                for follower in session.scalars(select(Follower).where(Follower.confirmed_at.is_(None)))],
             ("coordinators.confirm_email", "token"): [{"token": token} for token in email_tokens],
         },
     )
