@@ -12,8 +12,9 @@ from pantry.database import utcnow
 from pantry.shifts import planning, signups
 from pantry.shifts.models import Shift, SignUp
 from tests.conftest import csrf_token, key
+from tests.moments import zone
 
-ZONE = ZoneInfo("America/New_York")  # the tests' deployment zone (tests.conftest.settings)
+ZONE = ZoneInfo(zone())  # the tests' deployment zone (tests.conftest.settings)
 BASE = "https://pantry.example"
 
 
@@ -132,13 +133,13 @@ def test_the_site_feed_shows_upcoming_and_recently_cancelled_shifts(client, sess
     assert feed.status_code == 200
     assert feed.headers["Content-Type"] == "text/calendar; charset=utf-8"
     calendar, found = events(feed.data)
-    assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["America/New_York"]
+    assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == [zone()]
     by_uid = {str(event["UID"]): event for event in found}
     assert set(by_uid) == {f"shift-{kept.id}@pantry.example", f"shift-{called_off.id}@pantry.example"}
     assert str(by_uid[f"shift-{called_off.id}@pantry.example"]["STATUS"]) == "CANCELLED"
     confirmed = by_uid[f"shift-{kept.id}@pantry.example"]
     assert str(confirmed["STATUS"]) == "CONFIRMED"
-    assert confirmed["DTSTART"].params["TZID"] == "America/New_York"
+    assert confirmed["DTSTART"].params["TZID"] == zone()
     assert "0 of 3 places taken" in str(confirmed["DESCRIPTION"])
 
 
@@ -220,8 +221,8 @@ def test_the_calendar_file_has_the_shift_in_the_deployment_zone(client, session,
     assert download.headers["Content-Disposition"].startswith("attachment;")
     assert download.headers["Cache-Control"] == "no-store"
     calendar, (event,) = events(download.data)
-    assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["America/New_York"]
-    assert event["DTSTART"].params["TZID"] == "America/New_York"
+    assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == [zone()]
+    assert event["DTSTART"].params["TZID"] == zone()
     assert event.decoded("DTSTART") == shift.starts_at and event.decoded("DTSTART").hour == 9
     assert str(event["UID"]) == f"shift-{shift.id}@pantry.example"
     assert f"{BASE}{location}" in str(event["DESCRIPTION"])
