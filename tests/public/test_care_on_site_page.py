@@ -12,6 +12,8 @@ from pantry.database import utcnow
 from pantry.shifts import planning, signups
 from tests.conftest import key
 
+pytestmark = pytest.mark.clock  # make test-clock runs these at every moment
+
 CHECKLIST = ["shelves", "seal_and_floor", "past_date_removed"]
 LIMITS = {"fridge": 5.0, "freezer": -15.0}
 

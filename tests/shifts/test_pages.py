@@ -81,6 +81,7 @@ def events(raw):
 
 # Finding shifts
 
+@pytest.mark.clock
 def test_the_network_list_has_shifts_needing_people_soonest_then_emptiest(client, session, fridge, pantry_shelf):
     later = add(session, fridge, 2)
     half_full = add(session, fridge, 1, capacity=2)
@@ -121,6 +122,7 @@ def test_a_site_lists_its_coming_shifts_and_its_calendar_feed(client, session, f
     assert client.get("/sites/nowhere/shifts").status_code == 404
 
 
+@pytest.mark.clock
 def test_the_site_feed_shows_upcoming_and_recently_cancelled_shifts(client, session, fridge):
     kept = add(session, fridge, 1)
     called_off = add(session, fridge, 2)
@@ -212,6 +214,7 @@ def test_the_page_language_is_kept_for_the_mails(client, session, fridge):
     assert "Bo y Ana" in client.get("/shifts").text  # names listed in the page's language
 
 
+@pytest.mark.clock
 def test_the_calendar_file_has_the_shift_in_the_deployment_zone(client, session, fridge):
     shift = add(session, fridge, 1)
     location = sign_up(client, shift).headers["Location"]
@@ -246,6 +249,7 @@ def test_the_manage_link_cancels_and_frees_the_place(client, session, fridge):
     assert "Ana" not in client.get(f"/shifts/{shift.id}").text
 
 
+@pytest.mark.clock
 def test_too_late_to_cancel_online_says_to_tell_a_coordinator(client, session, fridge):
     shift = add(session, fridge, 1)
     move(session, shift, timedelta(hours=1))
@@ -260,6 +264,7 @@ def test_too_late_to_cancel_online_says_to_tell_a_coordinator(client, session, f
     assert written(session, shift) == (1, 1)
 
 
+@pytest.mark.clock
 def test_a_wrong_link_is_404_and_a_shift_over_is_410(client, session, fridge):
     wrong = client.get("/sign-ups/0123456789abcdef0123456789abcdef01234567")
     assert wrong.status_code == 404
@@ -336,6 +341,7 @@ def test_an_overlapping_shift_is_409(client, session, fridge, pantry_shelf):
     assert written(session, overlapping) == (0, 0)
 
 
+@pytest.mark.clock
 def test_a_past_cancelled_or_closed_shift_has_no_form_and_refuses(client, session, fridge, app):
     past = add(session, fridge, -1, now=utcnow() - timedelta(days=3))
     cancelled = add(session, fridge, 2)
@@ -370,6 +376,7 @@ def test_a_sign_up_without_the_csrf_token_is_400(client, session, fridge):
     assert written(session, shift) == (1, 1)
 
 
+@pytest.mark.clock
 def test_lists_offer_no_sign_up_past_the_cut_off(client, session, fridge, app):
     closing = add(session, fridge, 1)
     move(session, closing, timedelta(hours=1))
