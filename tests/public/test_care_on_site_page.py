@@ -2,6 +2,7 @@
 and reading, the next shift and whether it has people; and that they show at once."""
 from datetime import time, timedelta
 
+import pytest
 from flask import render_template_string
 from flask_babel import refresh
 
