@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app pantry
 # they point at the port `make run` serves on.
 SERVED_AT := PANTRY_BASE_URL=$${PANTRY_BASE_URL:-http://127.0.0.1:$(PORT)}
 
-.PHONY: run test bench soak migrate demo clean translations language
+.PHONY: run test test-clock bench soak migrate demo clean translations language
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,6 +59,22 @@ test: $(VENV)/.test-installed node_modules/.installed
 	echo "SQLite leg: exit $$sqlite in $${sqlite_seconds} s; PostgreSQL leg: exit $$postgres in $${postgres_seconds} s;" \
 		"both: $$(( $$(date +%s) - started )) s of wall time"; \
 	[ $$sqlite -eq 0 ] && [ $$postgres -eq 0 ]
+
+# Any day, any hour: the tests marked `clock` at each moment of tests/moments.py (both sides of the
+# spring change, the autumn hour that happens twice, New Year's Eve, 29 February, midnight), in the
+# network's zone and in one east of UTC, the two zones side by side. SQLite only: the moments are
+# about the calendar, not the database. The Madrid run's output is printed when both are done.
+CLOCK_LOG := .test-clock.log
+CLOCK_PYTEST = env -u PANTRY_TEST_DATABASE_URL $(BIN)/pytest -p no:cacheprovider -q --moment all
+test-clock: $(VENV)/.test-installed
+	@start=$$(date +%s); \
+	$(CLOCK_PYTEST) --zone Europe/Madrid > $(CLOCK_LOG) 2>&1 & madrid_run=$$!; \
+	echo "== Every moment in America/New_York (Europe/Madrid alongside, into $(CLOCK_LOG))"; \
+	$(CLOCK_PYTEST) --zone America/New_York; new_york=$$?; \
+	wait $$madrid_run; madrid=$$?; \
+	echo; echo "== Every moment in Europe/Madrid:"; cat $(CLOCK_LOG); \
+	echo "America/New_York: exit $$new_york; Europe/Madrid: exit $$madrid; test-clock took $$(( $$(date +%s) - start )) s of wall time"; \
+	[ $$new_york -eq 0 ] && [ $$madrid -eq 0 ]
 
 # Languages. The catalogues live in pantry/translations, the compiled .mo files are committed.
 # `make translations` after changing strings: extract them from the code and templates, merge

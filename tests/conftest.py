@@ -18,7 +18,7 @@ from pantry.sites.models import Site
 from pantry.stock.audit import discrepancies
 from pantry.stock.models import Item
 
-pytest_plugins = ["tests.network"]  # the `network` fixture
+pytest_plugins = ["tests.network", "tests.moments"]  # the `network` fixture; --moment, --zone: make test-clock
 
 POSTGRES_URL = os.environ.get("PANTRY_TEST_DATABASE_URL")
 PASSWORD = "a long enough password"  # every test coordinator's
@@ -38,12 +38,14 @@ def pytest_collection_modifyitems(config, items):
 
 
 def settings(database_url, **overrides):
+    from tests.moments import zone  # imported by pytest as a plugin first (so it is assertion-rewritten)
+
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "BASE_URL": "https://pantry.example",
-        "TIMEZONE": "America/New_York",
+        "TIMEZONE": zone(),  # the network's default, or --zone
         "PAGE_CACHE_SECONDS": 0,  # tests/public/test_rendered_pages.py turns it on
         "RATE_LIMITS": False,  # tests/security/test_rate_limits.py turns it on
         **overrides,

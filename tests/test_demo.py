@@ -90,6 +90,7 @@ def test_shifts_ahead_with_some_people_signed_up(session, loaded):
     assert any(shift.open_places for shift in soon), "no short shift for the coordinators' reminder"
 
 
+@pytest.mark.clock
 def test_weeks_of_care_with_one_fridge_too_warm_now(app, session, loaded):
     sites = session.scalars(select(Site).order_by(Site.slug)).all()
     records = session.scalars(select(CareRecord).order_by(CareRecord.created_at)).all()

@@ -44,6 +44,7 @@ def test_one_site_is_the_same_as_in_the_list(client, network):
     assert client.get("/api/v1/sites/corner-fridge").json == listed
 
 
+@pytest.mark.clock
 def test_cleaning_overdue_after_a_day_without_a_care_record(app, client, session, network):
     app.config["CLEANING_OVERDUE_HOURS"] = 0
     assert client.get("/api/v1/sites/library-shelf").json["cleaning_overdue"] is True
@@ -57,6 +58,7 @@ def test_an_unknown_site_is_404_with_a_code(client, network, tail):
         assert answer.json == {"code": "unknown_site", "message": "There is no such site."}
 
 
+@pytest.mark.clock
 def test_stock_by_category_with_batches_and_past_dates(client, network):
     answer = client.get("/api/v1/sites/corner-fridge/stock")
     assert answer.status_code == 200
@@ -101,6 +103,7 @@ def add_shift(session, site, days, capacity=2, kind="cleaning"):
     return shift
 
 
+@pytest.mark.clock
 def test_shifts_with_open_places_in_the_next_two_weeks(client, session, network):
     freezer_shift = add_shift(session, network.freezer, 1, kind="temperature")
     full = add_shift(session, network.freezer, 3, capacity=1)
@@ -132,6 +135,7 @@ def test_shifts_at_one_site(client, session, network):
     assert unknown.status_code == 404 and unknown.json["code"] == "unknown_site"
 
 
+@pytest.mark.clock
 def test_shifts_past_the_sign_up_cut_off_are_not_offered(app, client, network):
     app.config["SIGN_UP_CUTOFF_MINUTES"] = 5 * 24 * 60
     assert client.get("/api/v1/shifts").json["shifts"] == []

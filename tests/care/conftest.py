@@ -1,6 +1,6 @@
 """A fridge with its cleaning label, milk past its date, and a shift near now."""
 import re
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -35,11 +35,12 @@ def milk(session, fridge, make_item):
 def shift_soon(session, site, kind="cleaning", capacity=2):
     """A shift starting about 20 minutes from now (never across midnight)."""
     zone = deployment_zone()
-    start = utcnow().astimezone(zone) + timedelta(minutes=20)
+    # Added in UTC, not to the wall clock: 20 minutes after 01:30 the second time is 01:50 the second time.
+    start = (utcnow() + timedelta(minutes=20)).astimezone(zone).replace(second=0, microsecond=0)
     if start.time() >= time(23, 30):
         start = datetime.combine(start.date() + timedelta(days=1), time(0, 5), tzinfo=zone)
-    begins = start.time().replace(second=0, microsecond=0)
-    ends = (datetime.combine(start.date(), begins) + timedelta(minutes=30)).time()
+    begins = start.time()  # keeps `fold`: an hour that happens twice is placed at the right one
+    ends = (datetime.combine(start.date(), begins) + timedelta(minutes=30)).time()  # a wall time after it
     shift = planning.add_shift(session, site, kind, start.date(), begins, ends, capacity, utcnow(), zone)
     session.commit()
     return shift

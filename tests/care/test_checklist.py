@@ -38,6 +38,7 @@ def test_the_cleaning_label_opens_the_checklist(client, care_tag, milk):
     assert hidden(text, "quantity") == ["2"]
 
 
+@pytest.mark.clock
 def test_a_batch_past_its_date_is_removed_in_one_tap(client, session, care_tag, fridge, milk):
     page = open_checklist(client, care_tag)
     data = {"csrf_token": csrf_token(page), "key": hidden(page, "key")[0],
@@ -129,6 +130,7 @@ def test_a_freezer_warns_above_minus_fifteen(client, session, make_site):
     assert "too warm" not in thanks
 
 
+@pytest.mark.clock
 def test_the_visit_counts_for_the_shift_near_now(client, session, care_tag, fridge, token):
     shift = shift_soon(session, fridge)
     answer = send_checklist(client, care_tag, token, reading="4")
@@ -152,6 +154,7 @@ def test_a_pantry_shelf_has_no_thermometer(client, session, make_site):
     assert "Last cleaning" in site_page and "Last reading" not in site_page and "°C" not in site_page
 
 
+@pytest.mark.clock
 def test_cleaning_overdue_after_26_hours_without_a_record(client, session, care_tag, fridge, token):
     assert "Cleaning overdue" not in client.get(f"/sites/{fridge.slug}").text  # a new fridge
     rules.record_care(session, fridge, ["shelves"], 4.0, "", key(), utcnow() - timedelta(hours=27),

@@ -13,6 +13,8 @@ from pantry.stock import ledger
 from pantry.stock.errors import UnknownBatch
 from tests.conftest import key
 
+pytestmark = pytest.mark.clock  # make test-clock runs these at every moment
+
 ZONE = ZoneInfo("America/New_York")
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)  # Friday 10:00 in New York
 CHECKLIST = ["shelves", "seal_and_floor", "past_date_removed"]

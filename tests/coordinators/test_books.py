@@ -62,7 +62,8 @@ def test_the_ledger_lists_the_sites_entries_newest_first(admin, history):
         ({"date_from": "2026-11-22"}, []),
     ],
 )
-def test_the_ledger_filters_by_item_kind_and_local_day(admin, history, beans, milk, filters, expected):
+def test_the_ledger_filters_by_item_kind_and_local_day(app, admin, history, beans, milk, filters, expected):
+    app.config["TIMEZONE"] = "America/New_York"  # the days are New York's, in any --zone
     args = dict(filters)
     if "item" in args:
         args["item"] = str({"beans": beans.id, "milk": milk.id}[args["item"]])

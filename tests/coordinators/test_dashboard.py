@@ -73,6 +73,7 @@ def test_the_home_screen_links_to_the_dashboard(admin):
     assert 'href="/admin/dashboard"' in admin.get("/admin/").text
 
 
+@pytest.mark.clock
 def test_items_added_and_taken_per_site_on_one_scale(admin, network):
     page = admin.get("/admin/dashboard").text
     moves = section(page, "moves")
@@ -111,6 +112,7 @@ def test_days_at_zero_are_replayed_from_todays_stock(session, make_site, make_it
     assert (found.stock.item.name, found.days) == ("Milk 1 L", 5)  # days 2, 3, 4, 5 and 9
 
 
+@pytest.mark.clock
 def test_cleaning_coverage_counts_days_with_a_care_record(admin, network):
     cleaning = words(section(admin.get("/admin/dashboard").text, "cleaning"))
     assert "Corner Fridge : 3 of 14 days (21%)" in cleaning
@@ -119,6 +121,7 @@ def test_cleaning_coverage_counts_days_with_a_care_record(admin, network):
     assert len(missed) == 11
 
 
+@pytest.mark.clock
 def test_shifts_filled_and_empty_in_the_next_two_weeks(admin, network):
     shifts = words(section(admin.get("/admin/dashboard").text, "shifts"))
     assert "Corner Fridge : 2 of 5 places taken · 3 open · 1 shift with nobody yet" in shifts

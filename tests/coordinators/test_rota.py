@@ -171,6 +171,7 @@ def test_ending_a_pattern(admin, session, planned):
     assert session.get(ShiftPattern, pattern.id).last_day == date(2026, 11, 22)
 
 
+@pytest.mark.clock
 def test_a_one_off_shift(admin, session, fridge):
     answer = post_form(admin, "/admin/sites/corner-fridge/shifts/new", kind="restock", day="2026-11-24",
                        starts_at="18:00", ends_at="19:00", capacity="3")
@@ -215,6 +216,7 @@ def test_the_shift_roster_shows_contacts_and_cancelled_places(admin, session, pl
     assert "<s><strong>Bo Chen</strong>" in page and "Cancelled" in page
 
 
+@pytest.mark.clock
 def test_the_week_roster_lists_seven_days_with_contacts(admin, session, planned, make_site):
     pattern, monday = planned
     library = make_site("Library Pantry")

@@ -1,15 +1,18 @@
 """What a site's page and the home page say about care: warnings in words, the last cleaning
 and reading, the next shift and whether it has people; and that they show at once."""
 from datetime import time, timedelta
-from zoneinfo import ZoneInfo
 
+import pytest
 from flask import render_template_string
 from flask_babel import refresh
 
 from pantry.care import rules
+from pantry.clock import deployment_zone
 from pantry.database import utcnow
 from pantry.shifts import planning, signups
 from tests.conftest import key
+
+pytestmark = pytest.mark.clock  # make test-clock runs these at every moment
 
 CHECKLIST = ["shelves", "seal_and_floor", "past_date_removed"]
 LIMITS = {"fridge": 5.0, "freezer": -15.0}
@@ -23,7 +26,7 @@ def care(session, site, celsius=None, now=None):
 
 
 def next_week_shift(session, site, capacity=3):
-    zone = ZoneInfo("America/New_York")
+    zone = deployment_zone()
     day = utcnow().astimezone(zone).date() + timedelta(days=7)
     shift = planning.add_shift(session, site, "cleaning", day, time(9), time(9, 30), capacity, utcnow(), zone)
     session.commit()
@@ -48,14 +51,16 @@ def test_a_fridge_with_no_care_yet(client, fridge):
     assert f'href="/sites/{fridge.slug}/shifts"' in section
 
 
-def test_the_last_cleaning_and_reading(client, session, fridge):
-    care(session, fridge, 3.5, now=utcnow() - timedelta(hours=3))
+def test_the_last_cleaning_and_reading(client, session, fridge, time_machine):
+    now = utcnow()
+    time_machine.move_to(now, tick=False)  # the page says how long ago from its own reading of the clock
+    care(session, fridge, 3.5, now=now - timedelta(hours=3))
     section = care_section(client, fridge)
     assert "3 hours ago" in section
     assert "3.5 °C, 3 hours ago · in range" in section
-    care(session, fridge, None)  # cleaned again, no thermometer this time
+    care(session, fridge, None, now=now - timedelta(seconds=20))  # cleaned again, no thermometer this time
     section = care_section(client, fridge)
-    assert "seconds ago" in section.split("Last reading")[0]
+    assert "20 seconds ago" in section.split("Last reading")[0]
     assert "3.5 °C, 3 hours ago" in section
 
 

@@ -77,6 +77,7 @@ def table_rows(page):
     return re.findall(r'<tr><th scope="row">([^<]+)</th><td>(\d+)</td><td>(\d+)</td></tr>', table)
 
 
+@pytest.mark.clock
 def test_the_site_page_draws_each_of_the_last_14_local_days(app, client, busy):
     fridge, added, taken = busy
     page = client.get(f"/sites/{fridge.slug}").text
@@ -99,9 +100,11 @@ def test_the_table_for_screen_readers_lists_the_same_numbers(app, client, busy):
     assert "added: solid bars above the line" in page and "taken: outlined bars below it" in page
 
 
-def test_a_day_runs_from_midnight_to_midnight_in_new_york(session, make_site, beans):
+@pytest.mark.clock
+def test_a_day_runs_from_midnight_to_midnight_in_new_york(app, session, make_site, beans):
     """NOW is 20 Nov 2026, 10:00 in New York (UTC-5, far from a DST change): the 14 days run
     from 7 Nov 05:00 UTC to 21 Nov 05:00 UTC."""
+    app.config["TIMEZONE"] = "America/New_York"  # whatever zone make test-clock runs in
     fridge = make_site("Corner Fridge")
     for moment, quantity in [
         (datetime(2026, 11, 7, 4, 59, tzinfo=UTC), 100),  # 6 Nov, 23:59 in New York: before the window
@@ -120,7 +123,9 @@ def test_a_day_runs_from_midnight_to_midnight_in_new_york(session, make_site, be
     assert flow.taken == [0] * 14
 
 
-def test_the_day_the_clocks_go_back_is_25_hours_long(session, make_site, beans):
+@pytest.mark.clock
+def test_the_day_the_clocks_go_back_is_25_hours_long(app, session, make_site, beans):
+    app.config["TIMEZONE"] = "America/New_York"  # the day New York's clocks go back
     fridge = make_site("Corner Fridge")
     ledger.restock(session, fridge.id, beans.id, 3, key(), datetime(2026, 11, 2, 4, 30, tzinfo=UTC))  # 1 Nov, 23:30 EST
     ledger.restock(session, fridge.id, beans.id, 5, key(), datetime(2026, 11, 2, 5, 0, tzinfo=UTC))  # 2 Nov, 00:00 EST
@@ -152,6 +157,7 @@ def test_the_chart_reads_only_the_14_days_along_the_index(app, session, busy):
         assert "ix_movement_site_time" in plan
 
 
+@pytest.mark.clock
 def test_a_fridge_shows_its_temperature_line_and_limit(app, client, session, make_site):
     fridge = make_site("Corner Fridge")
     for days_ago, celsius in [(12, 3.0), (8, 4.5), (2, 7.5), (1, 4.0)]:

@@ -72,6 +72,7 @@ def test_one_tap_logs_a_take_and_offers_undo(client, session, site_tag, fridge, 
     assert quantity(session, fridge, beans) == 6
 
 
+@pytest.mark.clock
 def test_undo_only_from_the_browser_that_logged(app, client, session, site_tag, fridge, beans):
     token = csrf_token(open_scan(client, site_tag))
     log(client, site_tag, token, item=beans.id, quantity=1)
@@ -86,6 +87,7 @@ def test_undo_only_from_the_browser_that_logged(app, client, session, site_tag, 
     assert quantity(session, fridge, beans) == 5
 
 
+@pytest.mark.clock
 def test_a_restock_with_a_best_before_date(client, session, site_tag, fridge, beans):
     token = csrf_token(open_scan(client, site_tag))
     answer = log(client, site_tag, token, item=beans.id, kind="restock", quantity=6, best_before="2026-11-27")

@@ -9,6 +9,8 @@ from pantry.shifts import calendars, planning
 from pantry.shifts.signups import sign_up
 from tests.conftest import key
 
+pytestmark = pytest.mark.clock  # make test-clock runs these at every moment
+
 ZONE = ZoneInfo("America/New_York")
 NOW = datetime(2026, 10, 25, 12, 0, tzinfo=UTC)
 BASE = "https://pantry.example"

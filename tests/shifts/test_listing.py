@@ -3,8 +3,12 @@ names shown are first names only, never something that looks like an address or 
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from pantry.shifts import listing, planning, signups
 from tests.conftest import key
+
+pytestmark = pytest.mark.clock  # make test-clock runs these at every moment
 
 ZONE = ZoneInfo("America/New_York")
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)

@@ -13,8 +13,9 @@ from pantry.shifts import planning, signups
 from pantry.shifts.models import Shift, SignUp
 from tests.conftest import csrf_token, key
 from tests.mailbox import body, mailbox  # noqa: F401  (the fixture)
+from tests.moments import zone
 
-ZONE = ZoneInfo("America/New_York")  # the tests' deployment zone (tests.conftest.settings)
+ZONE = ZoneInfo(zone())  # the tests' deployment zone (tests.conftest.settings)
 BASE = "https://pantry.example"
 
 
@@ -76,6 +77,7 @@ def events(raw):
 
 # Finding shifts
 
+@pytest.mark.clock
 def test_the_network_list_has_shifts_needing_people_soonest_then_emptiest(client, session, fridge, pantry_shelf):
     later = add(session, fridge, 2)
     half_full = add(session, fridge, 1, capacity=2)
@@ -116,6 +118,7 @@ def test_a_site_lists_its_coming_shifts_and_its_calendar_feed(client, session, f
     assert client.get("/sites/nowhere/shifts").status_code == 404
 
 
+@pytest.mark.clock
 def test_the_site_feed_shows_upcoming_and_recently_cancelled_shifts(client, session, fridge):
     kept = add(session, fridge, 1)
     called_off = add(session, fridge, 2)
@@ -128,13 +131,13 @@ def test_the_site_feed_shows_upcoming_and_recently_cancelled_shifts(client, sess
     assert feed.status_code == 200
     assert feed.headers["Content-Type"] == "text/calendar; charset=utf-8"
     calendar, found = events(feed.data)
-    assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["America/New_York"]
+    assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == [zone()]
     by_uid = {str(event["UID"]): event for event in found}
     assert set(by_uid) == {f"shift-{kept.id}@pantry.example", f"shift-{called_off.id}@pantry.example"}
     assert str(by_uid[f"shift-{called_off.id}@pantry.example"]["STATUS"]) == "CANCELLED"
     confirmed = by_uid[f"shift-{kept.id}@pantry.example"]
     assert str(confirmed["STATUS"]) == "CONFIRMED"
-    assert confirmed["DTSTART"].params["TZID"] == "America/New_York"
+    assert confirmed["DTSTART"].params["TZID"] == zone()
     assert "0 of 3 places taken" in str(confirmed["DESCRIPTION"])
 
 
@@ -207,6 +210,7 @@ def test_the_page_language_is_kept_for_the_mails(client, session, fridge):
     assert "Bo y Ana" in client.get("/shifts").text  # names listed in the page's language
 
 
+@pytest.mark.clock
 def test_the_calendar_file_has_the_shift_in_the_deployment_zone(client, session, fridge):
     shift = add(session, fridge, 1)
     location = sign_up(client, shift).headers["Location"]
@@ -216,8 +220,8 @@ def test_the_calendar_file_has_the_shift_in_the_deployment_zone(client, session,
     assert download.headers["Content-Disposition"].startswith("attachment;")
     assert download.headers["Cache-Control"] == "no-store"
     calendar, (event,) = events(download.data)
-    assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["America/New_York"]
-    assert event["DTSTART"].params["TZID"] == "America/New_York"
+    assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == [zone()]
+    assert event["DTSTART"].params["TZID"] == zone()
     assert event.decoded("DTSTART") == shift.starts_at and event.decoded("DTSTART").hour == 9
     assert str(event["UID"]) == f"shift-{shift.id}@pantry.example"
     assert f"{BASE}{location}" in str(event["DESCRIPTION"])
@@ -241,6 +245,7 @@ def test_the_manage_link_cancels_and_frees_the_place(client, session, fridge):
     assert "Ana" not in client.get(f"/shifts/{shift.id}").text
 
 
+@pytest.mark.clock
 def test_too_late_to_cancel_online_says_to_tell_a_coordinator(client, session, fridge):
     shift = add(session, fridge, 1)
     move(session, shift, timedelta(hours=1))
@@ -255,6 +260,7 @@ def test_too_late_to_cancel_online_says_to_tell_a_coordinator(client, session, f
     assert written(session, shift) == (1, 1)
 
 
+@pytest.mark.clock
 def test_a_wrong_link_is_404_and_a_shift_over_is_410(client, session, fridge):
     wrong = client.get("/sign-ups/0123456789abcdef0123456789abcdef01234567")
     assert wrong.status_code == 404
@@ -332,6 +338,7 @@ def test_a_second_place_with_the_same_email_is_answered_like_any_and_its_owner_i
     assert "another shift at that time" in body(letter) and "Corner Fridge" in body(letter)
 
 
+@pytest.mark.clock
 def test_a_past_cancelled_or_closed_shift_has_no_form_and_refuses(client, session, fridge, app):
     past = add(session, fridge, -1, now=utcnow() - timedelta(days=3))
     cancelled = add(session, fridge, 2)
@@ -366,6 +373,7 @@ def test_a_sign_up_without_the_csrf_token_is_400(client, session, fridge):
     assert written(session, shift) == (1, 1)
 
 
+@pytest.mark.clock
 def test_lists_offer_no_sign_up_past_the_cut_off(client, session, fridge, app):
     closing = add(session, fridge, 1)
     move(session, closing, timedelta(hours=1))

@@ -12,6 +12,8 @@ from pantry.shifts.models import Shift
 from pantry.shifts.signups import sign_up
 from tests.conftest import key
 
+pytestmark = pytest.mark.clock  # make test-clock runs these at every moment
+
 ZONE = ZoneInfo("America/New_York")
 NOW = datetime(2026, 10, 25, 12, 0, tzinfo=UTC)  # Sunday 25 October, 08:00 in New York
 MON_WED_FRI = 0b0010101

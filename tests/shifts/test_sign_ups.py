@@ -19,6 +19,8 @@ from pantry.shifts.errors import (
 from pantry.shifts.models import SignUp
 from tests.conftest import key
 
+pytestmark = pytest.mark.clock  # make test-clock runs these at every moment
+
 ZONE = ZoneInfo("America/New_York")
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)  # Friday 10:00 in New York
 

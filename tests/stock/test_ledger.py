@@ -43,6 +43,7 @@ def test_restock_adds_a_batch_by_best_before(session, fridge, beans):
     assert batches_of(session, fridge, beans) == [(date(2026, 11, 27), 8), (None, 3)]
 
 
+@pytest.mark.clock
 def test_take_uses_the_earliest_best_before_first(session, fridge, beans):
     ledger.restock(session, fridge.id, beans.id, 4, key(), NOW, best_before=date(2026, 12, 5))
     ledger.restock(session, fridge.id, beans.id, 3, key(), NOW, best_before=date(2026, 11, 22))
@@ -132,6 +133,7 @@ def test_an_entry_is_corrected_once_and_a_correction_never(session, fridge, bean
         ledger.correct(session, 999_999, key(), NOW)
 
 
+@pytest.mark.clock
 def test_undo_is_a_correction_within_the_window(session, fridge, beans):
     ledger.restock(session, fridge.id, beans.id, 6, key(), NOW)
     took = ledger.take(session, fridge.id, beans.id, 2, key(), NOW)
