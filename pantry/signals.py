@@ -6,3 +6,8 @@ signals = Namespace()
 
 # Sent with the app as sender and `reading=` a care Reading that is out of range.
 too_warm = signals.signal("too-warm")
+
+# Sent by the ledger (pantry.stock.ledger.record) inside the restock's own transaction, with the
+# session as sender and `movement=` the restock just flushed and `now=`: pantry.needs keeps
+# promises on it, so a promise is kept with the restock that kept it, or not at all.
+restocked = signals.signal("restocked")
