@@ -16,6 +16,7 @@ from pantry.clock import deployment_zone
 from pantry.coordinators.models import Coordinator
 from pantry.database import commit_write, utcnow, writer
 from pantry.extensions import db
+from pantry.needs import promises as needs_promises
 from pantry.shifts import calendars, planning, privacy, reminders, signups
 from pantry.shifts.models import Shift, SignUp
 
@@ -114,6 +115,7 @@ def purge_contacts_command():
     days = current_app.config["PURGE_CONTACTS_AFTER_DAYS"]
     with writer():
         purged = privacy.purge_contacts(db.session, utcnow(), timedelta(days=days))
+        purged += needs_promises.purge_contacts(db.session, utcnow(), timedelta(days=days))  # donors' emails too
         db.session.commit()
     click.echo(f"Removed the contact details from {purged} sign-ups on shifts that ended more than {days} days ago.")
 
