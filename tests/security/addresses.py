@@ -12,6 +12,8 @@ from itertools import product
 from sqlalchemy import func, select
 
 from pantry.care.models import CareRecord
+from pantry.needs.models import Promise
+from pantry.needs.promises import manage_token as promise_token
 from pantry.shifts.models import Shift, ShiftPattern, SignUp
 from pantry.shifts.signups import manage_token
 from pantry.sites.models import Site
@@ -78,6 +80,10 @@ def fillings(app, session, invitation_tokens=()):
                                    .where(CareRecord.id.in_(latest_care)).order_by(CareRecord.id))
     sign_up_keys = session.scalars(select(SignUp.idempotency_key).order_by(SignUp.id))
     static = app.static_folder
+    promise_keys = session.scalars(select(Promise.idempotency_key).order_by(Promise.id)).all()
+    # A promise's private link, derived from its key as the form derives it; a sign-up's where none exists.
+    promise_links = {("needs.promised", "token"): [{"token": promise_token(app.secret_key, key)}
+                                                   for key in promise_keys]} if promise_keys else {}
     return Fillings(
         by_argument={
             "slug": [{"slug": site.slug} for site in sites],
@@ -99,6 +105,7 @@ def fillings(app, session, invitation_tokens=()):
         by_endpoint={
             ("languages.switch", "code"): [{"code": code} for code in app.config["LANGUAGES"]],
             ("coordinators.welcome", "token"): [{"token": token} for token in invitation_tokens],
+            **promise_links,
         },
     )
 
