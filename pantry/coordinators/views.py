@@ -13,6 +13,7 @@ from sqlalchemy import select
 from pantry import security
 from pantry.coordinators import alerts, books, dashboard, exports, labels, network, rota  # noqa: F401  (they join bp)
 from pantry.coordinators import invitations
+from pantry.coordinators import asked  # noqa: F401  (suggestions, locations, item names join bp)
 from pantry.coordinators.blueprint import bp
 from pantry.coordinators.forms import ButtonForm, InviteForm, PasswordForm, SignInForm
 from pantry.coordinators.models import Coordinator

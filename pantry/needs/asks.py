@@ -11,6 +11,7 @@ from pantry.needs.words import fold, looks_like_contact
 from pantry.sites.rules import has_control_characters
 from pantry.stock.entries import KEY_RE, findable, get
 from pantry.stock.errors import UnknownItem, UnknownSite
+from pantry.stock.items import create_item
 from pantry.stock.models import Item, Stock
 from pantry.sites.models import Site
 
@@ -121,3 +122,10 @@ def _open_suggestion(session, suggestion_id):
     if suggestion is None or suggestion.state != "open":
         raise UnknownSuggestion()
     return suggestion
+
+
+def make_new_item(session, suggestion_id, name, category, unit, now):
+    """A new item from a suggestion (pantry.stock.items checks its name), then as make_item."""
+    _open_suggestion(session, suggestion_id)
+    item = create_item(session, now, name, category, unit)
+    return make_item(session, suggestion_id, item.id, now)

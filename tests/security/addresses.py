@@ -12,7 +12,7 @@ from itertools import product
 from sqlalchemy import func, select
 
 from pantry.care.models import CareRecord
-from pantry.needs.models import Promise
+from pantry.needs.models import Promise, Suggestion
 from pantry.needs.promises import manage_token as promise_token
 from pantry.shifts.models import Shift, ShiftPattern, SignUp
 from pantry.shifts.signups import manage_token
@@ -95,6 +95,9 @@ def fillings(app, session, invitation_tokens=()):
                            for pattern in session.scalars(select(ShiftPattern).order_by(ShiftPattern.id))],
             "code": [{"code": tag.code} for tag in tags],
             "paper": [{"paper": paper} for paper in PAPERS],
+            # A coordinator's door refuses a stranger whether or not the suggestion exists.
+            "suggestion_id": [{"suggestion_id": suggestion_id} for suggestion_id in
+                              session.scalars(select(Suggestion.id).order_by(Suggestion.id))] or [{"suggestion_id": 1}],
             # The demo and the sign-up form both derive a sign-up's private link from its key.
             "token": [{"token": manage_token(app.secret_key, key)} for key in sign_up_keys],
             "key": [{"key": key, "code": care_codes[site_id]}
