@@ -70,7 +70,7 @@ def ask(slug):
     except NeedsError as refusal:
         return _refused(refusal, form, lambda: _needs_page(site, form, refusal.status))
     flash(_("Thank you: your ask is counted. Nothing about you was kept."), "logged")
-    return redirect(url_for("needs.needs_page", slug=site.slug) + "#needs", 303)
+    return redirect(url_for("needs.needs_page", slug=site.slug), 303)
 
 
 @bp.get("/sites/<slug>/promise")
