@@ -40,6 +40,7 @@ def upgrade():
     sa.Column('cancelled_at', pantry.database.UTCDateTime(), nullable=True),
     sa.Column('email', sa.String(length=254), nullable=True),
     sa.Column('language', sa.String(length=8), nullable=False),
+    sa.Column('link_mailed_at', pantry.database.UTCDateTime(), nullable=True),
     sa.Column('reminded_at', pantry.database.UTCDateTime(), nullable=True),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('idempotency_key', sa.String(length=64), nullable=False),

@@ -73,6 +73,7 @@ class Promise(db.Model):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     email: Mapped[str | None] = mapped_column(String(254))  # only to mail the link and a reminder
     language: Mapped[str] = mapped_column(String(8), default="en")
+    link_mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # claimed, then sent
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)

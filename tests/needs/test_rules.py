@@ -211,3 +211,16 @@ def test_emails_are_purged_after_the_day(session, fridge):
     assert promises.purge_contacts(session, NOW + timedelta(days=32), timedelta(days=30)) == 1
     session.refresh(made)
     assert made.email is None
+
+
+def test_a_donor_is_mailed_the_link_once_and_a_reminder_the_evening_before(app, session, fridge):
+    from pantry.needs import mails
+    made = promise(session, fridge, 2, TODAY + timedelta(days=1), email="bea@example.org")
+    assert mails.due(session, NOW) == [(made.id, "link")]  # 10:00 in New York: not yet evening
+    evening = NOW + timedelta(hours=9)  # 19:00 in New York, the day before
+    assert mails.due(session, evening) == [(made.id, "link"), (made.id, "reminder")]
+    assert mails.send(app.config, "s", session, evening) == (2, 0)
+    assert mails.send(app.config, "s", session, evening) == (0, 0)
+    assert mails.claim(session, made.id, "link", evening) is False
+    to, subject, body = mails.compose(app.config, "s", made, "reminder")
+    assert to == "bea@example.org" and promises.manage_token("s", made.idempotency_key) in body
