@@ -184,6 +184,14 @@ def schemas(most):
             "created_at": MOMENT,
         }),
         "MovementCreated": record("The movement logged.", {"movement": ref("Movement")}),
+        **_needs_schemas(most),
+        "OpenAPI": {"type": "object", "required": ["openapi", "info", "paths"], "description": "This document."},
+    }
+
+
+def _needs_schemas(most):
+    """Asks, promises and the search (pantry/api/needs.py)."""
+    return {
         "AskRequest": record("One ask: an item's id, or a typed name of at most 60 characters (never shown "
                              "publicly: it goes to the coordinators as a suggestion).", {
             "key": {"type": "string", "pattern": KEY_PATTERN},
@@ -240,5 +248,4 @@ def schemas(most):
             "neighbourhood": {"type": "string"},
             "results": {"type": "array", "items": ref("FoundItem")},
         }),
-        "OpenAPI": {"type": "object", "required": ["openapi", "info", "paths"], "description": "This document."},
     }
