@@ -25,7 +25,7 @@ def find():
 def _page(query, places, found, refusal=None):
     response = current_app.make_response(render_template(
         "needs/find.html", query=query, places=places, found=found, refusal=refusal,
-        geo_uri=search.geo_uri, map_link=search.map_link,
+        geo_uri=search.geo_uri, map_link=search.map_link, shown=search.SHOWN,
     ))
     response.headers["Cache-Control"] = "no-store"  # a location in the address stays out of caches
     return response

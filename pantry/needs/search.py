@@ -19,6 +19,7 @@ from pantry.sites.rules import has_control_characters
 from pantry.stock.models import Batch, Item, Stock
 
 QUERY_MAX = 100
+SHOWN = 20  # results on the page, the nearest (or first by name): the rest are counted, not drawn
 PLACES = 2  # decimals kept of a latitude or longitude: 0.01° is about 1.1 km
 EARTH_KM = 6371.0
 NO_SUCH_NEIGHBOURHOOD = _l("There is no such neighbourhood.")
