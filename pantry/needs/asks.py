@@ -5,7 +5,7 @@ import json
 
 from sqlalchemy import func, select, update
 
-from pantry.needs.errors import BadName, ContactInName, KeyReused, NeedsError, UnknownSuggestion
+from pantry.needs.errors import BadKey, BadName, ContactInName, KeyReused, NeedsError, UnknownSuggestion
 from pantry.needs.models import Ask, Suggestion
 from pantry.needs.words import fold, looks_like_contact
 from pantry.sites.rules import has_control_characters
@@ -25,7 +25,7 @@ def digest(*parts):
 
 def check_key(key):
     if not isinstance(key, str) or not KEY_RE.fullmatch(key):
-        raise NeedsError("Every ask or promise needs an idempotency key of 8 to 64 letters, digits, - or _.")
+        raise BadKey()  # the form's check lets a trailing newline through; this one does not
 
 
 def clean_name(name):

@@ -10,6 +10,12 @@ class NeedsError(Refusal):
     message = _l("That could not be saved. Nothing was changed.")
 
 
+class BadKey(NeedsError):
+    code = "bad_key"
+    field = "key"
+    message = _l("Reload the page and try again.")
+
+
 class BadName(NeedsError):
     code = "bad_name"
     field = "name"

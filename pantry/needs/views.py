@@ -169,8 +169,8 @@ def _refused(refusal, form, page):
     field = getattr(refusal, "field", None)
     if form is not None and field in form:
         form[field].errors.append(refusal.message)
-    elif form is not None:
-        form.form_errors.append(refusal.message)
+    elif form is not None and "key" in form:  # a refusal of no one field: said above the form
+        form.key.errors.append(refusal.message)
     return page()
 
 

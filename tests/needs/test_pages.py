@@ -167,3 +167,10 @@ def test_the_share_page_carries_card_tags_and_the_card_is_a_png(client, fridge):
     import io
     assert Image.open(io.BytesIO(answer.data)).size == (1200, 630)
     assert client.get(f"/sites/{fridge.site.slug}/card.png?lang=xx").status_code == 404
+
+
+def test_a_key_with_a_trailing_newline_is_refused_in_words(client, fridge, session):
+    """Found by hypothesis: the form's pattern let "key\\n" through, the rule refused it, and the page broke."""
+    answer = promise(client, fridge, key="a" * 40 + "\n")
+    assert answer.status_code == 422 and "Reload the page and try again." in answer.text
+    assert session.scalar(select(func.count(Promise.id))) == 0
