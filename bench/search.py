@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import load
+import servers
 from servers import serving
 from sqlalchemy import insert
 
@@ -23,6 +24,7 @@ from pantry.stock.models import Batch, Item, Movement, Stock
 HERE = Path(__file__).resolve().parent
 ITEMS, HELD = 100, 30
 ROUNDS = 2
+servers.START_SECONDS = 90  # a shared 2-core machine: a first answer can be slow
 DURATION = sys.argv[1] if len(sys.argv) > 1 else "10s"
 
 
@@ -63,7 +65,7 @@ def main():
             seed(url, sites)
             env = {"DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(16), "PANTRY_ENVIRONMENT": "production",
                    "PANTRY_BASE_URL": "http://127.0.0.1", "PANTRY_PAGE_CACHE_SECONDS": "0"}
-            with serving("pantry:create_app()", env, "/", Path(folder) / "gunicorn.log") as base:
+            with serving("pantry:create_app()", env, "/find", Path(folder) / "gunicorn.log") as base:  # the home lists every site
                 best = {"search": None, "site": None}
                 for _ in range(ROUNDS):
                     for what, path in (("search", "/find?q=milk"), ("site", "/sites/site-0001")):

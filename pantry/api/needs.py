@@ -46,6 +46,6 @@ def find():
     places = search.neighbourhoods(db.session)
     if query.neighbourhood and query.neighbourhood not in places:
         raise search.BadSearch(search.NO_SUCH_NEIGHBOURHOOD)
-    found = search.find(db.session, query, str(get_locale())) if query.text else []
+    found, total = search.find(db.session, query, str(get_locale())) if query.text else ([], 0)
     return uncached_json({"query": query.text, "located": query.located, "neighbourhood": query.neighbourhood,
-                          "results": [shapes.found(one) for one in found]})
+                          "total": total, "results": [shapes.found(one) for one in found]})

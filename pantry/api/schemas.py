@@ -246,6 +246,7 @@ def _needs_schemas(most):
             "query": {"type": "string"},
             "located": {"type": "boolean"},
             "neighbourhood": {"type": "string"},
-            "results": {"type": "array", "items": ref("FoundItem")},
+            "total": {**COUNT, "description": "How many sites have it; the first 20 are in `results`."},
+            "results": {"type": "array", "items": ref("FoundItem"), "maxItems": 20},
         }),
     }

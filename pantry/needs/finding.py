@@ -17,14 +17,15 @@ def find():
         if query.neighbourhood and query.neighbourhood not in places:
             raise search.BadSearch(search.NO_SUCH_NEIGHBOURHOOD)
     except NeedsError as refusal:
-        return _page(search.Query(), places, [], refusal), refusal.status
-    found = search.find(db.session, query, str(get_locale())) if query.text else []
+        return _page(search.Query(), places, ([], 0), refusal), refusal.status
+    found = search.find(db.session, query, str(get_locale())) if query.text else ([], 0)
     return _page(query, places, found)
 
 
-def _page(query, places, found, refusal=None):
+def _page(query, places, results, refusal=None):
+    found, total = results
     response = current_app.make_response(render_template(
-        "needs/find.html", query=query, places=places, found=found, refusal=refusal,
+        "needs/find.html", query=query, places=places, found=found, total=total, refusal=refusal,
         geo_uri=search.geo_uri, map_link=search.map_link, shown=search.SHOWN,
     ))
     response.headers["Cache-Control"] = "no-store"  # a location in the address stays out of caches

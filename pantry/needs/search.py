@@ -96,33 +96,36 @@ def matching_items(session, query, language):
     return {item_id: shown[item_id] for item_id, name in names.items() if words.matches(wanted, name)}
 
 
-def find(session, query, language):
-    """The sites that have a matching item now, in the order the query asks for."""
+def find(session, query, language, shown=SHOWN):
+    """(the first `shown` matches, how many in all), in the order the query asks for. The
+    matches are sorted as plain rows; only those shown are read whole, with their soonest date."""
     items = matching_items(session, query, language)
     if not items:
-        return []
-    soonest = (
-        select(func.min(Batch.best_before))
-        .where(Batch.site_id == Stock.site_id, Batch.item_id == Stock.item_id, Batch.quantity > 0)
-        .scalar_subquery()
-    )
+        return [], 0
     rows = session.execute(
-        select(Stock, Site, soonest).join(Site, Site.id == Stock.site_id)
-        .where(Stock.item_id.in_(items), Stock.quantity > 0)
+        select(Stock.site_id, Stock.item_id, Stock.quantity, Site.name, Site.latitude, Site.longitude,
+               Site.neighbourhood)
+        .join(Site, Site.id == Stock.site_id).where(Stock.item_id.in_(items), Stock.quantity > 0)
     ).all()
-    found = [Found(site, stock.item, items[stock.item_id], stock.quantity, first) for stock, site, first in rows]
-    return ordered(session, found, query)
+    first = ordered(session, rows, query, items)[:shown]
+    sites = {site.id: site for site in session.scalars(select(Site).where(Site.id.in_({row[0] for row, _ in first})))}
+    soonest = dict(((site_id, item_id), day) for site_id, item_id, day in session.execute(
+        select(Batch.site_id, Batch.item_id, func.min(Batch.best_before))
+        .where(Batch.site_id.in_(sites), Batch.item_id.in_(items), Batch.quantity > 0)
+        .group_by(Batch.site_id, Batch.item_id)))
+    item_rows = {item.id: item for item in session.scalars(select(Item).where(Item.id.in_(items)))}
+    found = [Found(sites[row[0]], item_rows[row[1]], items[row[1]], row[2], soonest.get((row[0], row[1])), km)
+             for row, km in first]
+    return found, len(rows)
 
 
-def ordered(session, found, query):
+def ordered(session, rows, query, items):
+    """[(row, km)] sorted: the chosen neighbourhood first, then nearest, then by name."""
     centre = (query.latitude, query.longitude) if query.located else _centre(session, query.neighbourhood)
-    for one in found:
-        if centre and one.site.latitude is not None:
-            one.km = distance_km(centre, (one.site.latitude, one.site.longitude))
     near = query.neighbourhood.casefold()
-    return sorted(found, key=lambda one: (
-        bool(near) and one.site.neighbourhood.casefold() != near,
-        one.km is None, one.km or 0, one.site.name, one.name,
+    placed = [(row, distance_km(centre, (row[4], row[5])) if centre and row[4] is not None else None) for row in rows]
+    return sorted(placed, key=lambda pair: (
+        bool(near) and pair[0][6].casefold() != near, pair[1] is None, pair[1] or 0, pair[0][3], items[pair[0][1]],
     ))
 
 
