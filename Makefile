@@ -105,6 +105,7 @@ language: $(VENV)/.installed
 # `make soak` runs the soak alone; SOAK_SECONDS=60 make soak for a short one.
 bench: $(VENV)/.test-installed node_modules/.installed
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/search.py
 	$(BIN)/python bench/soak.py
 
 soak: $(VENV)/.installed

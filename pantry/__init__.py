@@ -34,6 +34,7 @@ def create_app(config=None):
     from pantry.care.views import bp as care_bp
     from pantry.impact.views import bp as impact_bp
     from pantry.coordinators.views import bp as coordinators_bp
+    from pantry.needs.views import bp as needs_bp
     from pantry.offline.views import bp as offline_bp
     from pantry.public import feeds, following, pushing  # noqa: F401  (they join the public blueprint)
     from pantry.public.views import bp as public_bp
@@ -45,6 +46,7 @@ def create_app(config=None):
     app.register_blueprint(shifts_bp)
     app.register_blueprint(care_bp)
     app.register_blueprint(impact_bp)
+    app.register_blueprint(needs_bp)
     app.register_blueprint(coordinators_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(languages.bp)

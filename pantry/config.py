@@ -72,6 +72,9 @@ class Defaults:
     # `flask pantry purge-contacts` forgets volunteers' email and phone this long after the shift ended.
     PURGE_CONTACTS_AFTER_DAYS = 30
 
+    # Needs: a neighbour's ask counts on the needs list this many days (pantry.needs)
+    ASK_WINDOW_DAYS = 7
+
     # Care: the checklist at the fridge, thermometer readings, alerts
     CARE_CHECKLIST = {
         "shelves": _l("Shelves wiped"),

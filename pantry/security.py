@@ -55,7 +55,7 @@ HEADERS = {
     # Same-origin requests keep their Referer, so Flask-WTF's referrer check passes over HTTPS.
     "Referrer-Policy": "same-origin",
     "Cross-Origin-Opener-Policy": "same-origin",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(self), payment=()"  # "Search near me",
 }
 
 

@@ -7,3 +7,8 @@ signals = Namespace()
 # Sent with the site as sender and `reading=` a care Reading that is out of range, inside the
 # reading's own transaction: a receiver only adds rows (to the outbox), never commits.
 too_warm = signals.signal("too-warm")
+
+# Sent by the ledger (pantry.stock.ledger.record) inside the restock's own transaction, with the
+# session as sender and `movement=` the restock just flushed and `now=`: pantry.needs keeps
+# promises on it, so a promise is kept with the restock that kept it, or not at all.
+restocked = signals.signal("restocked")

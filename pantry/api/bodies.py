@@ -99,3 +99,80 @@ def _date(value, kind, problems):
     if kind != "restock":
         problems["best_before"] = [_l("Only food you added has a best-before date here.")]
     return best_before
+
+
+ASK_FIELDS = ("key", "item", "name")
+PROMISE_FIELDS = ("key", "item", "quantity", "day", "email")
+
+
+@dataclass(frozen=True)
+class AskBody:
+    key: str
+    item: int | None
+    name: str | None
+
+
+@dataclass(frozen=True)
+class PromiseBody:
+    key: str
+    item: int
+    quantity: int
+    day: date
+    email: str | None
+
+
+def _common(payload, names, problems):
+    for name in payload:
+        if name not in names:
+            problems[name] = [_l("This is not a field here.")]
+    key = payload.get("key")
+    if not isinstance(key, str) or not re.fullmatch(KEY_PATTERN, key):
+        problems["key"] = [_l("Send an idempotency key of 8 to 64 letters, digits, - or _.")]
+    return key
+
+
+def _raise(problems):
+    if problems:
+        raise Invalid({name: [str(message) for message in messages] for name, messages in problems.items()})
+
+
+def ask(payload):
+    """An ask's fields: a key, and an item's id or a typed name (one of the two)."""
+    problems = {}
+    key = _common(payload, ASK_FIELDS, problems)
+    item, name = payload.get("item"), payload.get("name")
+    if item is not None and (not _whole(item) or item < 1):
+        problems["item"] = [_l("Give the item's id, a whole number (the ids are listed at /api/v1/items).")]
+    if name is not None and not isinstance(name, str):
+        problems["name"] = [_l("Give the name as text.")]
+    if (item is None) == (name is None):
+        problems.setdefault("item", [_l("Send an item's id or a typed name, one of the two.")])
+    _raise(problems)
+    if item is not None and item > LARGEST_ID:
+        raise UnknownItem()
+    return AskBody(key, item, name)
+
+
+def promise(payload):
+    """A promise's fields, typed; the rule checks the limits (how many, which day, the email)."""
+    problems = {}
+    key = _common(payload, PROMISE_FIELDS, problems)
+    item, quantity, email = payload.get("item"), payload.get("quantity"), payload.get("email")
+    if not _whole(item) or item < 1:
+        problems["item"] = [_l("Give the item's id, a whole number (the ids are listed at /api/v1/items).")]
+    if not _whole(quantity):
+        problems["quantity"] = [_l("Say how many, as a whole number.")]
+    day = None
+    try:
+        value = payload.get("day")
+        if not isinstance(value, str) or not re.fullmatch(DATE_PATTERN, value):
+            raise ValueError(value)
+        day = date.fromisoformat(value)
+    except ValueError:
+        problems["day"] = [_l("Give the day as YYYY-MM-DD, today to 7 days ahead.")]
+    if email is not None and not isinstance(email, str):
+        problems["email"] = [_l("Give the email as text, or leave it out.")]
+    _raise(problems)
+    if item > LARGEST_ID:
+        raise UnknownItem()
+    return PromiseBody(key, item, quantity, day, email)

@@ -138,13 +138,41 @@ RESPONSES = {
 }
 
 SLUG = _parameter("slug")
+
+
+def write(operation_id, summary, request, created, description):
+    """A same-origin POST with a CSRF token and an idempotency key, as the movement is."""
+    return {
+        "operationId": operation_id,
+        "summary": summary,
+        "security": [{"csrfToken": [], "session": []}],
+        "parameters": [SLUG, _parameter("AcceptLanguage")],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": ref(request)}}},
+        "responses": {
+            "201": {"description": description, "headers": {"Cache-Control": _header("NoStore")},
+                    "content": {"application/json": {"schema": ref(created)}}},
+            "400": error("The body is not one JSON object (bad_json), or the CSRF token is missing, expired "
+                         "or wrong (csrf_failed). Nothing was saved.", "bad_json", "csrf_failed"),
+            "404": error("No such site or item. Nothing was saved.", "unknown_site", "unknown_item"),
+            "422": error("A field is missing, wrong or out of bounds, or this key was used before with other "
+                         "details. Nothing was saved.", "invalid", "idempotency_conflict", "bad_quantity", "bad_day",
+                         "bad_email", "bad_name", "contact_in_name"),
+            "429": {**error("Too many writes from this address just now (LIMIT_LOGS). Nothing was saved.",
+                            "too_many_requests"),
+                    "headers": {"Retry-After": _header("RetryAfter")}},
+            "500": _response("InternalError"),
+            "503": _response("Busy"),
+        },
+    }
+
 PATHS = {
     "/sites": read("listSites", "Every site and how it is doing", "Sites"),
     "/sites/{slug}": read("getSite", "One site and how it is doing", "Site", [SLUG],
                           {"404": _response("UnknownSite")}),
     "/sites/{slug}/stock": read("getSiteStock", "What is inside a site now", "Stock", [SLUG],
                                 {"404": _response("UnknownSite")}),
-    "/sites/{slug}/needs": read("getSiteNeeds", "What a site needs: items under their target", "Needs", [SLUG],
+    "/sites/{slug}/needs": read("getSiteNeeds", "What a site needs: items under their target, items asked for, "
+                                "and what is promised", "Needs", [SLUG],
                                 {"404": _response("UnknownSite")}),
     "/shifts": read("listShifts", "Shifts taking sign-ups in the next 14 days", "Shifts", [_parameter("site")],
                     {"404": _response("UnknownSite")}, last_modified=False),
@@ -162,6 +190,38 @@ PATHS = {
                     "headers": {"Cache-Control": _header("NoStore")},
                     "content": {"application/json": {"schema": ref("CsrfToken")}}},
             "500": _response("InternalError"),
+        },
+    }},
+    "/sites/{slug}/asks": {"post": write(
+        "recordAsk", "Count a neighbour's \"I'd need...\" at a site (same origin only)", "AskRequest", "AskCreated",
+        "Counted, or counted before under this key. A typed name is never echoed: `suggested` says it went "
+        "to the coordinators.")},
+    "/sites/{slug}/promises": {"post": write(
+        "recordPromise", "Promise to bring an item on a day, today to 7 days ahead (same origin only)",
+        "PromiseRequest", "PromiseCreated",
+        "Promised, or promised before under this key. `link` is the promise's private link, to its sender only.")},
+    "/find": {"get": {
+        "operationId": "findItem",
+        "summary": "Where can I find...: sites that have a matching item now",
+        "parameters": [
+            {"name": "q", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 100},
+             "description": "What to find; case, accents and plurals do not matter, nor the language of the name."},
+            {"name": "lat", "in": "query", "required": False, "schema": {"type": "number", "minimum": -90, "maximum": 90},
+             "description": "With lon: sort by distance. Rounded to 0.01° (about 1 km); never stored or logged."},
+            {"name": "lon", "in": "query", "required": False,
+             "schema": {"type": "number", "minimum": -180, "maximum": 180}},
+            {"name": "near", "in": "query", "required": False, "schema": {"type": "string"},
+             "description": "A neighbourhood's name: its sites first."},
+            _parameter("AcceptLanguage"),
+        ],
+        "responses": {
+            "200": {"description": "The matches, nearest first when located, else by name.",
+                    "headers": {"Cache-Control": _header("NoStore")},
+                    "content": {"application/json": {"schema": ref("Found")}}},
+            "400": error("The query is too long, holds control characters, or the location or neighbourhood is "
+                         "not understood.", "bad_search", "bad_location"),
+            "500": _response("InternalError"),
+            "503": _response("Busy"),
         },
     }},
     "/sites/{slug}/movements": {"post": {

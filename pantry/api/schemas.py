@@ -112,13 +112,19 @@ def schemas(most):
             "today": {**DAY, "description": "The deployment's day that `past_date` is judged by."},
             "items": {"type": "array", "items": ref("StockLine")},
         }),
-        "Need": record("An item under its target.", {
+        "Need": record("An item under its target, asked for by neighbours, or promised by donors.", {
             "item": ref("Item"),
             "quantity": COUNT,
-            "target": POSITIVE,
-            "shortfall": POSITIVE,
+            "target": {"type": ["integer", "null"], "minimum": 1},
+            "shortfall": {**COUNT, "description": "The target less the stock (0 without a target)."},
+            "asked": {**COUNT, "description": "Asks counted in the deployment's window (7 days by default)."},
+            "promised": {**COUNT, "description": "Promised for today and the days ahead, not yet brought."},
+            "promised_by_day": {"type": "array", "items": record("What is promised for one day.", {
+                "day": DAY, "quantity": POSITIVE})},
+            "still_needed": {**COUNT, "description": "The shortfall less what is promised."},
+            "more_than_needed": {"type": "boolean", "description": "More is promised than the target lacks."},
         }),
-        "Needs": record("A site's items under target, the emptiest first.", {
+        "Needs": record("A site's needs: asked for first, then the emptiest; what promises cover, last.", {
             "site": SLUG,
             "items": {"type": "array", "items": ref("Need")},
         }),
@@ -196,5 +202,69 @@ def schemas(most):
                 "site": SLUG, "figures": ref("ImpactFigures")})},
             "network": ref("ImpactFigures"),
         }),
+        **_needs_schemas(most),
         "OpenAPI": {"type": "object", "required": ["openapi", "info", "paths"], "description": "This document."},
+    }
+
+
+def _needs_schemas(most):
+    """Asks, promises and the search (pantry/api/needs.py)."""
+    return {
+        "AskRequest": record("One ask: an item's id, or a typed name of at most 60 characters (never shown "
+                             "publicly: it goes to the coordinators as a suggestion).", {
+            "key": {"type": "string", "pattern": KEY_PATTERN},
+            "item": POSITIVE,
+            "name": {"type": "string", "minLength": 1, "maxLength": 60},
+        }, optional=("item", "name")),
+        "Ask": record("An ask as counted.", {
+            "site": SLUG,
+            "item": {"anyOf": [ref("Item"), {"type": "null"}]},
+            "suggested": {"type": "boolean", "description": "A typed name that went to the coordinators."},
+            "created_at": MOMENT,
+        }),
+        "AskCreated": record("The ask counted.", {"ask": ref("Ask")}),
+        "PromiseRequest": record("One promise. A donor is never turned away: past what is needed, the needs "
+                                 "list says more than needed is promised.", {
+            "key": {"type": "string", "pattern": KEY_PATTERN},
+            "item": POSITIVE,
+            "quantity": {"type": "integer", "minimum": 1, "maximum": most},
+            "day": {**DAY, "description": "The deployment's day, today to 7 days ahead."},
+            "email": {"type": "string", "maxLength": 254,
+                      "description": "Optional: only to mail the link and a reminder the evening before."},
+        }, optional=("email",)),
+        "Promise": record("A promise as kept, without its email.", {
+            "site": SLUG,
+            "item": ref("Item"),
+            "quantity": POSITIVE,
+            "day": DAY,
+            "brought": COUNT,
+            "state": {"enum": ["open", "kept", "cancelled", "lapsed"]},
+        }),
+        "PromiseCreated": record("The promise, the need it counts on, and its private link.", {
+            "promise": ref("Promise"),
+            "need": {"anyOf": [ref("Need"), {"type": "null"}]},
+            "link": URL,
+        }),
+        "FoundSite": record("A site that has it.", {
+            "slug": SLUG, "name": {"type": "string"}, "state": {"enum": list(SITE_STATES)},
+            "address": {"type": "string"}, "neighbourhood": {"type": "string"},
+            "latitude": {"type": ["number", "null"]}, "longitude": {"type": ["number", "null"]},
+        }),
+        "FoundItem": record("An item in stock at a site now.", {
+            "site": ref("FoundSite"),
+            "item": ref("Item"),
+            "name": {"type": "string", "description": "The item's name in the request's language."},
+            "quantity": POSITIVE,
+            "soonest_best_before": MAYBE_DAY,
+            "km": {"type": ["number", "null"], "description": "From the rounded location, when one was given."},
+            "links": record("The site's page and directions.", {
+                "page": URL, "geo": {"type": ["string", "null"]}, "map": {"type": ["string", "null"]}}),
+        }),
+        "Found": record("What a search found.", {
+            "query": {"type": "string"},
+            "located": {"type": "boolean"},
+            "neighbourhood": {"type": "string"},
+            "total": {**COUNT, "description": "How many sites have it; the first 20 are in `results`."},
+            "results": {"type": "array", "items": ref("FoundItem"), "maxItems": 20},
+        }),
     }

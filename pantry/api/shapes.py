@@ -6,6 +6,8 @@ from datetime import UTC
 from flask import current_app, url_for
 
 from pantry.care.rules import takes_readings
+from pantry.clock import local_today
+from pantry.needs.search import geo_uri, map_link
 
 
 def moment(value):
@@ -78,8 +80,43 @@ def line(line, today):
     }
 
 
-def need(stock):
-    return {"item": item(stock.item), "quantity": stock.quantity, "target": stock.target, "shortfall": stock.shortfall}
+def need(need):
+    """A need (pantry.needs.listing.Need): the shelf, the asks counted, and what is promised."""
+    if need is None:
+        return None
+    return {
+        "item": item(need.item), "quantity": need.quantity, "target": need.target, "shortfall": need.shortfall,
+        "asked": need.asks,
+        "promised": need.promised,
+        "promised_by_day": [{"day": day(when), "quantity": count} for when, count in sorted(need.promised_by_day.items())],
+        "still_needed": need.still_needed,
+        "more_than_needed": need.more_than_needed,
+    }
+
+
+def ask(ask, site):
+    """An ask as its sender sees it: whether it counted for an item, never what was typed."""
+    return {"site": site.slug, "item": item(ask.item) if ask.item else None, "suggested": ask.suggestion_id is not None,
+            "created_at": moment(ask.created_at)}
+
+
+def promise(promise, site, now):
+    return {"site": site.slug, "item": item(promise.item), "quantity": promise.quantity, "day": day(promise.day),
+            "brought": promise.brought, "state": promise.state(local_today(now))}
+
+
+def found(one):
+    """A site that has a searched item now (pantry.needs.search.Found)."""
+    site = one.site
+    located = site.latitude is not None
+    return {
+        "site": {"slug": site.slug, "name": site.name, "state": site.state, "address": site.address,
+                 "neighbourhood": site.neighbourhood, "latitude": site.latitude, "longitude": site.longitude},
+        "item": item(one.item), "name": one.name, "quantity": one.quantity, "soonest_best_before": day(one.soonest),
+        "km": None if one.km is None else round(one.km, 1),
+        "links": {"page": link("public.site", slug=site.slug), "geo": geo_uri(site) if located else None,
+                  "map": map_link(site) if located else None},
+    }
 
 
 def shift(shift, local_day):

@@ -7,13 +7,14 @@ from flask import current_app, request
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 
-from pantry.api import impact, openapi, shapes, writes  # noqa: F401  (writes and impact join bp)
+from pantry.api import impact, needs as needs_writes, openapi, shapes, writes  # noqa: F401  (they join bp)
 from pantry.api.blueprint import bp, site_or_404
 from pantry.api.caching import cached_json, uncached_json
 from pantry.care import rules as care
 from pantry.clock import deployment_zone, local_today
 from pantry.database import utcnow
 from pantry.extensions import db
+from pantry.needs import listing as needs_listing
 from pantry.shifts import listing
 from pantry.sites.models import Site
 from pantry.stock import shelves
@@ -48,8 +49,8 @@ def stock(slug):
 @bp.get("/sites/<slug>/needs")
 def needs(slug):
     site = site_or_404(slug)
-    short = shelves.needs(db.session, site.id)
-    payload = {"site": site.slug, "items": [shapes.need(stock) for stock in short]}
+    found = needs_listing.site_needs(db.session, site.id, utcnow(), current_app.config["ASK_WINDOW_DAYS"])
+    payload = {"site": site.slug, "items": [shapes.need(need) for need in found]}
     return cached_json(payload, _ledger_moved_at([site.id]))
 
 

@@ -22,28 +22,12 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from pantry import security, sign_in_limits
-from pantry.coordinators import (  # noqa: F401  (they join bp)  # noqa: F401  (they join bp)  # noqa: F401  (they join bp)  # noqa: F401  (the outbox's coordinators, its screens)
-    addressees,
-    alerts,
-    books,
-    dashboard,
-    exports,
-    invitations,
-    journal_pages,
-    labels,
-    membership,
-    network,
-    notices,
-    outbox,
-    peers,
-    recovery,
-    recovery_pages,
-    review_pages,
-    rota,
-    temperature_log,
-    transfers,
-    warm_food,
-)
+from pantry.coordinators import alerts, books, dashboard, exports, labels, network, rota  # noqa: F401  (they join bp)
+from pantry.coordinators import journal_pages, peers, recovery_pages, review_pages  # noqa: F401  (they join bp)
+from pantry.coordinators import temperature_log, transfers, warm_food  # noqa: F401  (they join bp)
+from pantry.coordinators import addressees, outbox  # noqa: F401  (the outbox's coordinators, its screens)
+from pantry.coordinators import asked  # noqa: F401  (suggestions, locations, item names join bp)
+from pantry.coordinators import invitations, membership, notices, recovery
 from pantry.coordinators.blueprint import bp
 from pantry.coordinators.forms import ButtonForm, InviteForm, PasswordForm, SignInForm
 from pantry.coordinators.models import Coordinator, Review

@@ -12,6 +12,8 @@ from pantry.care.models import CareRecord, Reading
 from pantry.clock import last_days, local_today
 from pantry.database import utcnow
 from pantry.extensions import db
+from pantry.needs import listing as needs_listing, search
+from pantry.needs.models import Ask, Promise
 from pantry.public.pages import rendered_pages
 from pantry.shifts.listing import next_shift
 from pantry.sites.models import Site
@@ -35,6 +37,8 @@ def home():
         select(func.max(Movement.id)).scalar_subquery(),
         select(func.max(Reading.id)).scalar_subquery(),
         select(func.max(CareRecord.id)).scalar_subquery(),
+        select(func.max(Ask.id)).scalar_subquery(),
+        select(func.max(Promise.changed_at)).scalar_subquery(),
     )).one()
     return rendered_pages().page(tuple(latest), _home)
 
@@ -43,9 +47,11 @@ def _home():
     sites = db.session.scalars(select(Site).order_by(Site.name)).all()
     found = shelves.shelves(db.session, [site.id for site in sites], with_batches=False)
     summaries = {site_id: shelf.summary() for site_id, shelf in found.items()}
-    needs = {site_id: shelf.needs(limit=NEEDS_ON_HOME) for site_id, shelf in found.items()}
+    window = current_app.config["ASK_WINDOW_DAYS"]
+    needs = needs_listing.needs(db.session, [site.id for site in sites], utcnow(), window, limit=NEEDS_ON_HOME)
     return render_template(
         "public/home.html", sites=sites, summaries=summaries, needs=needs, cares=_care_states(sites),
+        places=search.neighbourhoods(db.session),
     )
 
 
@@ -59,7 +65,8 @@ def site(slug):
     ).first()
     if found is None:
         abort(404)
-    return rendered_pages().page(tuple(found), lambda: _site(found.id))
+    version = (*found, *needs_listing.version(db.session, found.id))
+    return rendered_pages().page(version, lambda: _site(found.id))
 
 
 def _site(site_id):
@@ -74,7 +81,9 @@ def _site(site_id):
         today=local_today(),
         soon_days=current_app.config["EXPIRING_SOON_DAYS"],
         groups=shelf.inside(),
-        needs=shelf.needs(),
+        needs=needs_listing.site_needs(db.session, site.id, now, current_app.config["ASK_WINDOW_DAYS"]),
+        ask_week=current_app.config["ASK_WINDOW_DAYS"] == 7,
+        ask_days=current_app.config["ASK_WINDOW_DAYS"],
         summary=shelf.summary(),
         care=_care_states([site])[site.id],
         questioned=excursions.questioned(db.session, site.id),

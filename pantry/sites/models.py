@@ -31,6 +31,10 @@ class Site(db.Model):
     state: Mapped[str] = mapped_column(String(12), default="open")
     hours: Mapped[str] = mapped_column(String(120), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Where it is, for "Where can I find..." (pantry.needs.search): set by coordinators.
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    neighbourhood: Mapped[str] = mapped_column(String(80), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # When coordinators were last mailed that it is too warm (at most one mail per WARM_ALERT_MINUTES).
     warm_alert_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from pantry import outbox
+from pantry.signals import restocked
 from pantry.sites.models import Site
 from pantry.stock import transfers
 from pantry.stock.errors import (
@@ -113,6 +114,8 @@ def record(session, entry, now):
     movement = book(session, stock, entry, change, now)
     if entry.kind == "take" and stock.target and stock.quantity > 0 and stock.quantity + change.delta == 0:
         _ran_out(session, stock, movement, now)
+    if entry.kind == "restock":
+        restocked.send(session, movement=movement, now=now)
     return movement
 
 

@@ -65,6 +65,7 @@ class Stock(db.Model):
         UniqueConstraint("site_id", "item_id"),
         CheckConstraint("quantity >= 0", name="quantity_not_negative"),
         CheckConstraint("target IS NULL OR target >= 0", name="target_not_negative"),
+        Index("ix_stock_item_quantity", "item_id", "quantity"),  # "Where can I find..." (pantry.needs.search)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

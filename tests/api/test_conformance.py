@@ -18,6 +18,7 @@ from pantry.api import bodies, openapi, views
 from pantry.extensions import db
 from tests.api.conftest import csrf, post_movement
 from tests.api.test_writes import bad_fields
+from pantry.clock import local_today
 from tests.conftest import key
 
 DOCUMENT = "urn:pantry:api:v1:openapi"
@@ -182,6 +183,63 @@ CASES += [
     ("/sites/{slug}/movements", "post", 429, limited(movement(take))),
     ("/sites/{slug}/movements", "post", 500, broken(movement(take), bodies, "json_object")),
     ("/sites/{slug}/movements", "post", 503, failing(movement(take), BUSY)),
+]
+
+
+
+
+def needs_write(kind, body, slug="corner-fridge", token=True):
+    """A POST of an ask or a promise, as the movement's are sent."""
+    def send(t):
+        headers = {"X-CSRFToken": csrf(t.client)} if token else {}
+        return t.client.post(f"{PREFIX}/sites/{slug}/{kind}", json=body(t.beans), headers=headers)
+    return send
+
+
+def asked(beans):
+    return {"key": key(), "item": beans}
+
+
+def promised(beans):
+    return {"key": key(), "item": beans, "quantity": 2, "day": local_today().isoformat()}
+
+
+def twice(send_first, change):
+    def run(t):
+        body = {}
+        def keep(beans):
+            body.update(send_first(beans))
+            return body
+        needs_write(change[0], keep)(t)
+        return needs_write(change[0], lambda beans: {**body, **change[1]})(t)
+    return run
+
+
+for kind, body in (("asks", asked), ("promises", promised)):
+    path = f"/sites/{{slug}}/{kind}"
+    CASES += [
+        (path, "post", 201, needs_write(kind, body)),
+        (path, "post", 201, twice(body, (kind, {}))),
+        (path, "post", 400, needs_write(kind, body, token=False)),
+        (path, "post", 404, needs_write(kind, body, slug="nowhere")),
+        (path, "post", 404, needs_write(kind, lambda n, body=body: {**body(n), "item": 999_999})),
+        (path, "post", 422, needs_write(kind, lambda n, body=body: {**body(n), "item": "2"})),
+        (path, "post", 422, twice(body, (kind, {"item": None, "name": "Oat milk"} if kind == "asks" else {"quantity": 3}))),
+        (path, "post", 429, limited(needs_write(kind, body))),
+        (path, "post", 500, broken(needs_write(kind, body), bodies, "json_object")),
+        (path, "post", 503, failing(needs_write(kind, body), BUSY)),
+    ]
+CASES += [
+    ("/sites/{slug}/asks", "post", 201, needs_write("asks", lambda n: {"key": key(), "name": "Oat milk"})),
+    ("/sites/{slug}/asks", "post", 422, needs_write("asks", lambda n: {"key": key(), "name": "ana@example.com"})),
+    ("/sites/{slug}/promises", "post", 422, needs_write("promises", lambda n: {**promised(n), "quantity": 0})),
+    ("/sites/{slug}/promises", "post", 422, needs_write("promises", lambda n: {**promised(n), "day": "2020-01-01"})),
+    ("/find", "get", 200, get(f"{PREFIX}/find?q=beans")),
+    ("/find", "get", 200, get(f"{PREFIX}/find?q=milk&lat=40.7&lon=-74")),
+    ("/find", "get", 400, get(f"{PREFIX}/find?q=milk&lat=NaN&lon=1")),
+    ("/find", "get", 400, get(f"{PREFIX}/find?q=" + "x" * 10_000)),
+    ("/find", "get", 500, failing(get(f"{PREFIX}/find?q=beans"), RuntimeError("the database fell over"))),
+    ("/find", "get", 503, failing(get(f"{PREFIX}/find?q=beans"), BUSY)),
 ]
 
 

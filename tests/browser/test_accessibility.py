@@ -31,6 +31,7 @@ from pantry.stock.models import Item
 from pantry.tags.rules import issue_tag
 from tests.browser import checks
 from tests.browser.conftest import PHONE
+from tests.browser.needs_pages import needs_pages
 from tests.conftest import PASSWORD, key
 
 pytestmark = pytest.mark.once  # what it checks does not depend on the database
@@ -205,6 +206,7 @@ def public_pages(page, world):
     page.locator("[name=ticked]").first.check()
     submit(page, "form[action^='/care/']:has([name=reading])", reading="9")
     yield page, "cleaning thank-you page (too warm)"
+    yield from needs_pages(page, world, go, submit)
 
 
 def coordinator_pages(page, app, world):

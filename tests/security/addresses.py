@@ -15,6 +15,8 @@ from pantry.care.models import CareRecord
 from pantry.outbox import followers
 from pantry.outbox.models import Follower, Message, Webhook
 from pantry.coordinators.models import Coordinator, Invitation, Recovery, Review
+from pantry.needs.models import Promise, Suggestion
+from pantry.needs.promises import manage_token as promise_token
 from pantry.shifts.models import Shift, ShiftPattern, SignUp
 from pantry.shifts.signups import manage_token
 from pantry.sites.models import Site
@@ -81,6 +83,10 @@ def fillings(app, session, invitation_tokens=(), email_tokens=()):
                                    .where(CareRecord.id.in_(latest_care)).order_by(CareRecord.id))
     sign_up_keys = session.scalars(select(SignUp.idempotency_key).order_by(SignUp.id))
     static = app.static_folder
+    promise_keys = session.scalars(select(Promise.idempotency_key).order_by(Promise.id)).all()
+    # A promise's private link, derived from its key as the form derives it; a sign-up's where none exists.
+    promise_links = {("needs.promised", "token"): [{"token": promise_token(app.secret_key, key)}
+                                                   for key in promise_keys]} if promise_keys else {}
     return Fillings(
         by_argument={
             "slug": [{"slug": site.slug} for site in sites],
@@ -92,6 +98,9 @@ def fillings(app, session, invitation_tokens=(), email_tokens=()):
                            for pattern in session.scalars(select(ShiftPattern).order_by(ShiftPattern.id))],
             "code": [{"code": tag.code} for tag in tags],
             "paper": [{"paper": paper} for paper in PAPERS],
+            # A coordinator's door refuses a stranger whether or not the suggestion exists.
+            "suggestion_id": [{"suggestion_id": suggestion_id} for suggestion_id in
+                              session.scalars(select(Suggestion.id).order_by(Suggestion.id))] or [{"suggestion_id": 1}],
             # The demo and the sign-up form both derive a sign-up's private link from its key.
             "token": [{"token": manage_token(app.secret_key, key)} for key in sign_up_keys],
             "key": [{"key": key, "code": care_codes[site_id]}
@@ -119,6 +128,7 @@ def fillings(app, session, invitation_tokens=(), email_tokens=()):
                 {"link": followers.token(app.secret_key, follower, followers.CONFIRM)}
                 for follower in session.scalars(select(Follower).where(Follower.confirmed_at.is_(None)))],
             ("coordinators.confirm_email", "token"): [{"token": token} for token in email_tokens],
+            **promise_links,
         },
     )
 

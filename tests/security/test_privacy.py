@@ -25,9 +25,12 @@ from pantry.clock import local_today
 from pantry.database import utcnow
 from pantry.outbox.models import Follower
 from pantry.shifts import listing
+from pantry.needs.models import Promise
+from pantry.needs.promises import manage_token as promise_token
 from pantry.shifts.models import SignUp
 from pantry.shifts.signups import manage_token
 from pantry.sites.models import Site
+from pantry.stock.models import Item
 from pantry.tags import posters
 from tests.conftest import PASSWORD, csrf_token
 from tests.network import LATER
@@ -195,6 +198,62 @@ def volunteers_at_the_form(client, session):
         assert answer.status_code == 303, answer.text
 
 
+# What donors and askers type: a promise's email, a typed name no page may show as typed.
+DONOR_EMAIL = "Bea.Donor@Example.ORG"
+TYPED_ASK = "Zyrtec for my son Ezequiel"
+
+
+@pytest.fixture
+def donors_at_the_form(client, session):
+    """A neighbour asks for something typed, and a donor promises with an email, through the forms."""
+    site = session.scalars(select(Site).order_by(Site.id)).first()
+    item = session.scalars(select(Item).order_by(Item.id)).first()
+    links = []
+    for path, target, fields in (
+        (f"/sites/{site.slug}/needs", f"/sites/{site.slug}/asks", {"name": TYPED_ASK}),
+        (f"/sites/{site.slug}/promise", f"/sites/{site.slug}/promises",
+         {"item": item.id, "quantity": 2, "day": local_today().isoformat(), "email": DONOR_EMAIL}),
+    ):
+        page = client.get(path).text
+        form_key = re.search(r'name="key" value="([^"]+)"', page).group(1)
+        answer = client.post(target, data={"csrf_token": csrf_token(page), "key": form_key, **fields})
+        assert answer.status_code == 303, answer.text
+        links.append(answer.headers["Location"])
+    return links[1]
+
+
+def donor_secrets(app, session):
+    tokens = {promise_token(app.secret_key, key): "a promise's private link"
+              for key in session.scalars(select(Promise.idempotency_key))}
+    return Secrets(emails={DONOR_EMAIL.lower(): f"the email {DONOR_EMAIL}"}, tokens=tokens,
+                   full_names={TYPED_ASK: "a typed ask"})
+
+
+def test_no_public_page_or_api_answer_shows_what_donors_and_askers_typed(app, client, session, demo_network,
+                                                                         donors_at_the_form):
+    """Asks and promises: no email, private link or typed name anywhere public; a promise's own
+    page shows its own link (it is the link), and nothing else of anyone."""
+    secrets = donor_secrets(app, session)
+    assert session.scalar(select(Promise.email)) == DONOR_EMAIL.lower()  # it was kept, to be looked for
+    problems, opened = [], set()
+    for endpoint, path, values in public_pages(app, session):
+        answer = client.get(path, buffered=True)
+        assert answer.status_code < 500, f"{path} answered {answer.status_code}"
+        if answer.status_code < 400:
+            opened.add(endpoint)
+        allowed = Secrets(**{**vars(secrets), "tokens": {}}) if endpoint == "needs.promised" else secrets
+        problems += [f"{path} ({endpoint}) shows {what}" for what in leaks(answer, allowed)]
+    assert {"needs.promised", "needs.needs_page", "needs.share", "api.needs", "public.site"} <= opened
+    assert not problems, "what donors and askers typed, on pages anyone can open:\n" + "\n".join(problems)
+
+
+def test_the_donor_search_can_fail(app, client, session, demo_network, donors_at_the_form):
+    """The search above finds the donor's own link on their own page, and the typed ask where
+    coordinators see it (the suggestions), so its silence elsewhere means something."""
+    secrets = donor_secrets(app, session)
+    assert "a promise's private link" in leaks(client.get(donors_at_the_form), secrets)
+
+
 def public_pages(app, session):
     """Every public GET route with every consistent filling: [(endpoint, path, values)]."""
     found = fillings(app, session)
@@ -204,7 +263,7 @@ def public_pages(app, session):
 
 
 def test_no_public_page_shows_a_volunteers_contact_details(app, client, session, demo_network,
-                                                           volunteers_at_the_form):
+                                                           volunteers_at_the_form, donors_at_the_form):
     people = volunteers(app, session)
     everyone = Secrets()
     for volunteer in people:

@@ -1,0 +1,3 @@
+"""Asks ("I'd need..."), promises ("I'll bring..."), the needs list they change, and the
+network-wide search "Where can I find...". Stands on stock and sites; stock never imports it:
+a restock reaches the promises through the `restocked` signal (pantry.signals)."""

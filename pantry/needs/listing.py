@@ -1,0 +1,106 @@
+"""The needs list: items under their target, items neighbours asked for this week (even at
+their target), and what donors have promised, so the next donor knows what is still needed.
+
+Three queries for any number of sites: the stock rows (pantry.stock.shelves), the asks
+counted per item, and the open promises summed per item and day."""
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from pantry.clock import local_today
+from pantry.needs.models import Ask, Promise
+from pantry.stock import shelves
+from pantry.stock.models import Item
+
+
+@dataclass
+class Need:
+    """One item a site needs, asked for, or is promised."""
+
+    item: Item
+    quantity: int = 0
+    target: int | None = None
+    asks: int = 0
+    promised_by_day: dict = field(default_factory=dict)  # day -> still to come
+
+    @property
+    def shortfall(self):
+        return max((self.target or 0) - self.quantity, 0)
+
+    @property
+    def promised(self):
+        return sum(self.promised_by_day.values())
+
+    @property
+    def still_needed(self):
+        return max(self.shortfall - self.promised, 0)
+
+    @property
+    def more_than_needed(self):
+        """More is promised than the target lacks (only said of an item with a target)."""
+        return self.target is not None and self.promised > self.shortfall
+
+    @property
+    def wanted(self):
+        return self.still_needed > 0 or self.asks > 0
+
+    def order(self):
+        """Asked for first (the most asked first), then the emptiest; what promises cover, last."""
+        filled = self.quantity / self.target if self.target else 1
+        return (not self.wanted, -self.asks, filled, -self.shortfall, self.item.name)
+
+
+def counts(session, site_ids, now, window_days):
+    """Asks per (site, item) in the window, and open promises per (site, item, day)."""
+    since = now - timedelta(days=window_days)
+    asks = session.execute(
+        select(Ask.site_id, Ask.item_id, func.count(Ask.id))
+        .where(Ask.site_id.in_(site_ids), Ask.item_id.is_not(None), Ask.created_at >= since)
+        .group_by(Ask.site_id, Ask.item_id)
+    ).all()
+    promised = session.execute(
+        select(Promise.site_id, Promise.item_id, Promise.day, func.sum(Promise.quantity - Promise.brought))
+        .where(Promise.site_id.in_(site_ids), Promise.day >= local_today(now),
+               Promise.cancelled_at.is_(None), Promise.kept_at.is_(None))
+        .group_by(Promise.site_id, Promise.item_id, Promise.day)
+    ).all()
+    return asks, promised
+
+
+def needs(session, site_ids, now, window_days, limit=None):
+    """{site id: [Need]} in the needs order; `limit` keeps the first few of each."""
+    found = {site_id: {} for site_id in site_ids}
+    for site_id, shelf in shelves.shelves(session, site_ids, with_batches=False).items():
+        for stock in shelf.stocks:
+            found[site_id][stock.item_id] = Need(stock.item, stock.quantity, stock.target)
+    asks, promised = counts(session, site_ids, now, window_days)
+    missing = {item_id for site_id, item_id, *_ in [*asks, *promised] if item_id not in found[site_id]}
+    items = {item.id: item for item in session.scalars(select(Item).where(Item.id.in_(missing)))} if missing else {}
+    for site_id, item_id, count in asks:
+        _need(found, items, site_id, item_id).asks = count
+    for site_id, item_id, day, count in promised:
+        _need(found, items, site_id, item_id).promised_by_day[day] = int(count)
+    listed = {}
+    for site_id, by_item in found.items():
+        shown = sorted((need for need in by_item.values() if need.wanted or need.promised), key=Need.order)
+        listed[site_id] = shown[:limit] if limit else shown
+    return listed
+
+
+def _need(found, items, site_id, item_id):
+    if item_id not in found[site_id]:
+        found[site_id][item_id] = Need(items[item_id])
+    return found[site_id][item_id]
+
+
+def site_needs(session, site_id, now, window_days, limit=None):
+    return needs(session, [site_id], now, window_days, limit)[site_id]
+
+
+def version(session, site_id):
+    """What the needs of a site last changed by, for caches: the latest ask and promise change."""
+    return session.execute(select(
+        select(func.max(Ask.id)).where(Ask.site_id == site_id).scalar_subquery(),
+        select(func.max(Promise.changed_at)).where(Promise.site_id == site_id).scalar_subquery(),
+    )).one()
