@@ -31,6 +31,7 @@ def create_app(config=None):
     from pantry.coordinators.views import bp as coordinators_bp
     from pantry.offline.views import bp as offline_bp
     from pantry.public.views import bp as public_bp
+    from pantry.reports.views import bp as reports_bp
     from pantry.shifts.views import bp as shifts_bp
     from pantry.tags.views import bp as tags_bp
 
@@ -38,6 +39,7 @@ def create_app(config=None):
     app.register_blueprint(tags_bp)
     app.register_blueprint(shifts_bp)
     app.register_blueprint(care_bp)
+    app.register_blueprint(reports_bp)
     app.register_blueprint(coordinators_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(languages.bp)

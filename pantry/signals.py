@@ -6,3 +6,10 @@ signals = Namespace()
 
 # Sent with the app as sender and `reading=` a care Reading that is out of range.
 too_warm = signals.signal("too-warm")
+
+# Sent inside a rule's own transaction, with the rule's session as sender and `now=`: a new
+# movement (`movement=`) or a new care record (`record=`), never a replayed one. Receivers
+# (pantry/reports/closing.py closes what the event puts right) write in that same
+# transaction and only flush, so the event and its consequences commit or roll back together.
+movement_recorded = signals.signal("movement-recorded")
+care_recorded = signals.signal("care-recorded")

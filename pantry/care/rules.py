@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from pantry.care.models import CareRecord, Reading
 from pantry.refusals import Refusal
 from pantry.shifts.models import Shift
+from pantry.signals import care_recorded
 from pantry.sites.models import Site
 from pantry.stock import ledger
 from pantry.stock.errors import UnknownBatch
@@ -115,6 +116,7 @@ def record_care(session, site, ticked, celsius, note, key, now, *, checklist, li
     if shift is not None and shift.done_at is None:
         shift.done_at = now
     session.flush()
+    care_recorded.send(session, record=record, now=now)
     return record
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from pantry.signals import movement_recorded
 from pantry.sites.models import Site
 from pantry.stock.errors import (
     AlreadyCorrected,
@@ -123,6 +124,7 @@ def record(session, entry, now):
     )
     if result.rowcount != 1:
         raise LedgerError(_l("The stock changed while logging; try again."))
+    movement_recorded.send(session, movement=movement, now=now)
     return movement
 
 
