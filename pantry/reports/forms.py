@@ -2,7 +2,7 @@
 coordinator's close. The forms turn text into types; the rules own the limits."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import RadioField, StringField, TextAreaField
+from wtforms import RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import InputRequired
 
 from pantry.reports.models import KINDS
@@ -15,7 +15,7 @@ def _stripped(value):
 
 class ReportForm(KeyedForm):
     kind = RadioField(
-        _l("What is wrong?"), choices=list(KINDS.items()), validate_choice=False,
+        _l("What is wrong?"), choices=[SelectChoice(kind, label) for kind, label in KINDS.items()], validate_choice=False,
         validators=[InputRequired(message=_l("Choose what is wrong from the list."))],
     )
     note = TextAreaField(_l("A short note (optional)"), filters=[_stripped])

@@ -13,7 +13,8 @@ from pantry.reports.errors import NotAnImage, PhotoTooLarge, TooManyPixels
 
 pillow_heif.register_heif_opener()
 FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")
-QUALITIES = (80, 65, 50)  # tried in turn until the photo fits the size cap
+QUALITIES = (80, 65, 50)  # tried in turn until the photo fits the size cap,
+SCALES = (1, 0.75, 0.5)  # first at the full side, then smaller
 MEDIA_TYPE = "image/webp"
 
 
@@ -35,12 +36,14 @@ class Limits:
 def prepare(raw, limits):
     """The photo to keep, from the bytes that were sent. Raises NotAnImage, TooManyPixels or PhotoTooLarge."""
     picture = _decoded(raw, limits)
-    picture.thumbnail((limits.side, limits.side), Image.Resampling.LANCZOS)
-    for quality in QUALITIES:
-        written = io.BytesIO()
-        picture.save(written, "WEBP", quality=quality, method=4)  # no exif=, icc_profile=, xmp=: none kept
-        if written.tell() <= limits.most_bytes:
-            return Photo(MEDIA_TYPE, picture.width, picture.height, written.getvalue())
+    for scale in SCALES:
+        side = max(1, int(limits.side * scale))
+        picture.thumbnail((side, side), Image.Resampling.LANCZOS)
+        for quality in QUALITIES:
+            written = io.BytesIO()
+            picture.save(written, "WEBP", quality=quality, method=4)  # no exif=, icc_profile=, xmp=: none kept
+            if written.tell() <= limits.most_bytes:
+                return Photo(MEDIA_TYPE, picture.width, picture.height, written.getvalue())
     raise PhotoTooLarge()
 
 
