@@ -12,6 +12,7 @@ from itertools import product
 from sqlalchemy import func, select
 
 from pantry.care.models import CareRecord
+from pantry.reports.models import Report, ReportPhoto
 from pantry.shifts.models import Shift, ShiftPattern, SignUp
 from pantry.shifts.signups import manage_token
 from pantry.sites.models import Site
@@ -66,8 +67,8 @@ class CannotFill(Exception):
 
 def fillings(app, session, invitation_tokens=()):
     """What the database holds now, as choices for every argument the app's routes take: every
-    site, item, shift, pattern, label and private link; the latest movement and care record
-    of each site (thousands of ledger lines would add time, not doors)."""
+    site, item, shift, pattern, label, report, photo and private link; the latest movement and
+    care record of each site (thousands of ledger lines would add time, not doors)."""
     sites = session.scalars(select(Site).order_by(Site.id)).all()
     slug_of = {site.id: site.slug for site in sites}
     tags = session.scalars(select(Tag).order_by(Tag.id)).all()
@@ -89,6 +90,8 @@ def fillings(app, session, invitation_tokens=()):
                            for pattern in session.scalars(select(ShiftPattern).order_by(ShiftPattern.id))],
             "code": [{"code": tag.code} for tag in tags],
             "paper": [{"paper": paper} for paper in PAPERS],
+            "report_id": [{"report_id": report_id} for report_id in session.scalars(select(Report.id).order_by(Report.id))],
+            "photo_id": [{"photo_id": photo_id} for photo_id in session.scalars(select(ReportPhoto.id).order_by(ReportPhoto.id))],
             # The demo and the sign-up form both derive a sign-up's private link from its key.
             "token": [{"token": manage_token(app.secret_key, key)} for key in sign_up_keys],
             "key": [{"key": key, "code": care_codes[site_id]}

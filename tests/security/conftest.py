@@ -17,12 +17,14 @@ from pantry.coordinators import invitations
 from pantry.coordinators.models import Coordinator
 from pantry.database import utcnow, writer
 from pantry.extensions import db
+from pantry.reports import photos, rules as reports
 from pantry.shifts import planning, signups
 from pantry.sites.rules import create_site
 from pantry.stock import ledger
 from pantry.stock.items import create_item
 from pantry.tags.rules import issue_tag
 from tests.conftest import csrf_token, key
+from tests.reports.conftest import png
 from tests.security.addresses import fillings
 
 PASSWORD = "a long enough password"
@@ -39,7 +41,7 @@ class Network:
 @pytest.fixture
 def network(app, session):
     """One site with one of each thing a route names: an item, a movement, a label of each
-    kind, a care record, a weekly pattern and its shifts, a one-off shift with a volunteer
+    kind, a care record, a report with a photo, a weekly pattern and its shifts, a one-off shift with a volunteer
     on it, a coordinator with a password and another invited but not yet welcomed."""
     config, now, zone = current_app.config, utcnow(), deployment_zone()
     tomorrow = local_today(now) + timedelta(days=1)
@@ -52,6 +54,8 @@ def network(app, session):
         issue_tag(session, site, "item", now, item=item)
         record_care(session, site, [], None, "", key(), now,
                     checklist=list(config["CARE_CHECKLIST"]), limits=config["TEMPERATURE_LIMITS"])
+        photo = photos.prepare(png((64, 48)), photos.Limits(10**6, 1600, 400 * 1024))
+        reports.report(session, site, reports.Word("dirty", "Spilt milk", key(), photo), now, window=timedelta(hours=6))
         planning.save_pattern(session, site, now, zone, weeks=1, kind="cleaning", weekdays=0b1111111,
                               starts_at=time(9), ends_at=time(9, 30), capacity=2, first_day=tomorrow, last_day=None)
         shift = planning.add_shift(session, site, "restock", tomorrow, time(17), time(18), 3, now, zone)
