@@ -9,7 +9,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import case, select, update
+from sqlalchemy import case, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -137,3 +137,10 @@ def close(session, report_id, reason, who, key, now, *, not_true=False):
         raise AlreadyClosed()
     session.refresh(found)
     return found
+
+
+def purge_photos(session, now, after):
+    """Delete the photos that came longer than `after` ago; their reports and notes stay.
+    Returns how many went. Running it again deletes nothing more."""
+    result = session.execute(delete(ReportPhoto).where(ReportPhoto.created_at < now - after))
+    return result.rowcount
