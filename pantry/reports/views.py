@@ -68,8 +68,10 @@ def _photo(upload):
 
 
 def _thanks(report):
+    if report.people == 1:
+        return _("Thank you. %(reported)s: you are the first to say so.", reported=report.reported_label)
     return ngettext(
-        "Thank you. %(reported)s: you are the first to say so.",
+        "Thank you. %(reported)s: %(num)d person has said so.",
         "Thank you. %(reported)s: %(num)d people have said so.",
         report.people, reported=report.reported_label,
     )

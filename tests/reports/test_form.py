@@ -153,4 +153,4 @@ def test_an_unknown_site_is_404(client):
 
 def test_the_form_in_spanish(client, fridge):
     page = client.get(f"/sites/{fridge.slug}/report", headers={"Accept-Language": "es"}).text
-    assert "¿Algo va mal?" in page and "Sucia" in page
+    assert "¿Algo va mal?" in page and "> Sucio</label>" in page
