@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app pantry
+# Labels, calendar links and posters hold absolute URLs: unless PANTRY_BASE_URL says otherwise,
+# they point at the port `make run` serves on.
+SERVED_AT := PANTRY_BASE_URL=$${PANTRY_BASE_URL:-http://127.0.0.1:$(PORT)}
 
 .PHONY: run test bench soak migrate demo clean translations language
 
@@ -26,10 +29,10 @@ migrate: $(VENV)/.installed
 	$(FLASK) db upgrade
 
 demo: migrate
-	$(FLASK) pantry demo --if-empty
+	$(SERVED_AT) $(FLASK) pantry demo --if-empty
 
 run: demo
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	$(SERVED_AT) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # The suite on a SQLite file; and when PANTRY_TEST_DATABASE_URL names a PostgreSQL database, the
 # suite again on it, at the same time (much of a leg's time is spent waiting on servers, fsync and
@@ -37,17 +40,21 @@ run: demo
 # leg's output is printed when both are done; it leaves tests marked `once` to the SQLite leg.
 POSTGRES_LOG := .test-postgresql.log
 test: $(VENV)/.test-installed node_modules/.installed
-	@if [ -n "$$PANTRY_TEST_DATABASE_URL" ]; then \
+	@started=$$(date +%s); \
+	if [ -n "$$PANTRY_TEST_DATABASE_URL" ]; then \
 		echo "The PostgreSQL leg runs alongside, into $(POSTGRES_LOG)"; \
-		$(BIN)/pytest -p no:cacheprovider > $(POSTGRES_LOG) 2>&1 & postgres_leg=$$!; \
+		{ $(BIN)/pytest -p no:cacheprovider > $(POSTGRES_LOG) 2>&1; echo $$? > $(POSTGRES_LOG).exit; \
+		  echo $$(( $$(date +%s) - started )) > $(POSTGRES_LOG).seconds; } & postgres_leg=$$!; \
 	fi; \
 	env -u PANTRY_TEST_DATABASE_URL $(BIN)/pytest; sqlite=$$?; \
-	postgres=0; \
+	sqlite_seconds=$$(( $$(date +%s) - started )); \
+	postgres=0; postgres_seconds=-; \
 	if [ -n "$$postgres_leg" ]; then \
-		wait $$postgres_leg; postgres=$$?; \
+		wait $$postgres_leg; postgres=$$(cat $(POSTGRES_LOG).exit); postgres_seconds=$$(cat $(POSTGRES_LOG).seconds); \
 		echo; echo "== The same suite on PostgreSQL ($$PANTRY_TEST_DATABASE_URL):"; cat $(POSTGRES_LOG); \
 	fi; \
-	echo "SQLite leg: exit $$sqlite; PostgreSQL leg: exit $$postgres"; \
+	echo "SQLite leg: exit $$sqlite in $${sqlite_seconds} s; PostgreSQL leg: exit $$postgres in $${postgres_seconds} s;" \
+		"both: $$(( $$(date +%s) - started )) s of wall time"; \
 	[ $$sqlite -eq 0 ] && [ $$postgres -eq 0 ]
 
 # Languages. The catalogues live in pantry/translations, the compiled .mo files are committed.

@@ -11,7 +11,6 @@ import pytest
 from babel import dates as babel_dates
 from icalendar import Calendar
 from sqlalchemy import func, select
-from werkzeug.security import generate_password_hash
 
 from pantry.care.rules import record_care
 from pantry.clock import deployment_zone
@@ -20,7 +19,7 @@ from pantry.database import utcnow
 from pantry.shifts import signups
 from pantry.shifts.models import Reminder, Shift, ShiftPattern
 from pantry.signals import too_warm
-from tests.conftest import NOW, key
+from tests.conftest import NOW, PASSWORD, cheap_hash, key
 from tests.live import ROOT
 from tests.mailbox import body, mailbox  # noqa: F401  (the fixture)
 
@@ -28,13 +27,8 @@ SECRET = "test-secret"
 
 
 @pytest.fixture
-def fridge(make_site):
-    return make_site("Corner Fridge", address="12 Elm St")
-
-
-@pytest.fixture
 def coordinators(session):
-    cheap = generate_password_hash("a long enough password", method="pbkdf2:sha256:1000")
+    cheap = cheap_hash(PASSWORD)
     session.add_all([Coordinator(email="ada@example.org", name="Ada", password_hash=cheap),
                      Coordinator(email="bea@example.org", name="Bea")])  # invited, no password yet
     session.commit()

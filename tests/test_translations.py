@@ -195,11 +195,6 @@ def spanish(app):
 
 
 @pytest.fixture
-def fridge(make_site):
-    return make_site("Corner Fridge", address="12 Elm St")
-
-
-@pytest.fixture
 def milk(session, fridge, make_item):
     """2 cartons best before Saturday 21 November 2026, 4 good for a week."""
     milk = make_item("Milk 1 L", "dairy", "carton")

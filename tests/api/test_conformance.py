@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import pytest
 from jsonschema import Draft202012Validator, ValidationError
-from openapi_spec_validator import OpenAPIV31SpecValidator, validate as validate_document
+from openapi_spec_validator import OpenAPIV31SpecValidator
+from openapi_spec_validator import validate as validate_document
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 from sqlalchemy import event

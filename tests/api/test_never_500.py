@@ -4,7 +4,8 @@ import random
 
 import pytest
 
-from tests.api.conftest import csrf, movements, post_movement
+from tests.api.conftest import csrf, post_movement
+from tests.books import movements
 from tests.conftest import key
 
 AWKWARD = [

@@ -8,8 +8,8 @@ from pantry.clock import deployment_zone, local_today
 from pantry.database import utcnow
 from pantry.shifts import planning
 from pantry.stock import ledger
-from tests.api.conftest import VOLUNTEER
 from tests.conftest import key
+from tests.network import VOLUNTEER
 
 
 def test_sites_show_state_fullness_restock_cleaning_and_temperature(client, network):

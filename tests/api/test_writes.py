@@ -3,17 +3,12 @@ idempotency key; and every bad body, refused in JSON with a code, writing nothin
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
 
 from pantry.clock import local_today
-from pantry.stock.models import Movement, Stock
-from tests.api.conftest import csrf, movements, post_movement
+from pantry.stock.models import Movement
+from tests.api.conftest import csrf, post_movement
+from tests.books import movements, stock_of
 from tests.conftest import key
-
-
-def stock_of(session, site, item):
-    session.rollback()
-    return session.scalar(select(Stock).where(Stock.site_id == site.id, Stock.item_id == item.id))
 
 
 def test_a_take_is_logged_and_answered_with_the_movement(client, session, network):

@@ -31,14 +31,14 @@ from pantry.stock.models import Item
 from pantry.tags.rules import issue_tag
 from tests.browser import checks
 from tests.browser.conftest import PHONE
-from tests.conftest import key
+from tests.conftest import PASSWORD, key
 
 pytestmark = pytest.mark.once  # what it checks does not depend on the database
 
 VARIANTS = [("en", "light"), ("en", "dark"), ("es", "light"), ("es", "dark")]
 WALKED = "en-light"  # the variant whose pages are walked with Tab, key by key; the others focus by script
 LOCALES = {"en": "en-US", "es": "es-ES"}  # the browser's Accept-Language, as a phone would send it
-EMAIL, PASSWORD = "ada@example.org", "a long enough password"
+EMAIL = "ada@example.org"
 NOT_PAGES = (".pdf", ".csv")  # downloads: label sheets, posters, exports (their own tests open them)
 
 

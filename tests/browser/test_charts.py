@@ -2,17 +2,15 @@
 from datetime import timedelta
 
 import pytest
-from werkzeug.security import generate_password_hash
 
 from pantry.care.models import CareRecord, Reading
 from pantry.coordinators.models import Coordinator
 from pantry.database import utcnow
 from pantry.stock import ledger
-from tests.conftest import key
+from tests.conftest import PASSWORD, cheap_hash, key
 
 pytestmark = pytest.mark.once  # what it checks does not depend on the database
 
-PASSWORD = "a long enough password"
 
 
 @pytest.fixture
@@ -41,7 +39,7 @@ def test_a_site_page_with_its_charts_on_a_phone(phone, axe, fridge):
 
 def test_the_dashboard_on_a_phone(phone, axe, session, fridge):
     session.add(Coordinator(email="ada@example.org", name="Ada",
-                            password_hash=generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")))
+                            password_hash=cheap_hash(PASSWORD)))
     session.commit()
     phone.goto("/admin/sign-in")
     phone.get_by_label("Email").fill("ada@example.org")

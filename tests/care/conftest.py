@@ -15,11 +15,6 @@ from tests.conftest import csrf_token, key
 
 
 @pytest.fixture
-def fridge(make_site):
-    return make_site("Corner Fridge", address="12 Elm St")
-
-
-@pytest.fixture
 def care_tag(session, fridge):
     tag = issue_tag(session, fridge, "care", utcnow())
     session.commit()

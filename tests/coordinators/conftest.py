@@ -1,23 +1,7 @@
-"""Fixtures for the coordinator screens: a coordinator with a password, and a client signed in as them."""
+"""Fixtures for the coordinator screens: a client signed in as the coordinator of tests/conftest.py."""
 import pytest
-from werkzeug.security import generate_password_hash
 
-from pantry.coordinators.models import Coordinator
-from tests.conftest import csrf_token
-
-PASSWORD = "a long enough password"
-
-
-@pytest.fixture
-def coordinator(session):
-    # A cheap hash keeps the tests quick; the real default is exercised in test_invitations.
-    person = Coordinator(
-        email="ada@example.org", name="Ada",
-        password_hash=generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000"),
-    )
-    session.add(person)
-    session.commit()
-    return person
+from tests.conftest import PASSWORD, csrf_token
 
 
 def sign_in(client, email, password, **extra):

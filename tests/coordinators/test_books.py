@@ -6,18 +6,9 @@ import pytest
 from sqlalchemy import func, select
 
 from pantry.stock import ledger
-from pantry.stock.models import Movement, Stock
+from pantry.stock.models import Movement
 from tests.conftest import csrf_token, key
-
-
-@pytest.fixture
-def fridge(make_site):
-    return make_site("Corner Fridge")
-
-
-@pytest.fixture
-def beans(make_item):
-    return make_item("Canned beans")
+from tests.books import stock_of
 
 
 @pytest.fixture
@@ -34,9 +25,6 @@ def shown(page):
     return [int(number) for number in re.findall(r'<tr id="entry-(\d+)">', page)]
 
 
-def stock_of(session, site, item):
-    session.expire_all()
-    return session.scalar(select(Stock).where(Stock.site_id == site.id, Stock.item_id == item.id))
 
 
 @pytest.fixture

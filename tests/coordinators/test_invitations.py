@@ -2,12 +2,13 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from pantry.coordinators import invitations
 from pantry.coordinators.models import Coordinator, Invitation, hash_token
 from pantry.database import utcnow
 from tests.conftest import NOW
+from tests.books import count
 
 BASE = "https://pantry.example"
 
@@ -17,8 +18,6 @@ def token_of(link):
     return link.rsplit("/", 1)[1]
 
 
-def count(session, model):
-    return session.scalar(select(func.count()).select_from(model))
 
 
 def test_an_invitation_makes_a_coordinator_without_a_password(session):

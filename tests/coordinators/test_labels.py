@@ -11,11 +11,6 @@ from tests.coordinators.conftest import post_form
 
 
 @pytest.fixture
-def fridge(make_site):
-    return make_site("Corner Fridge")
-
-
-@pytest.fixture
 def site_tag(session, fridge):
     tag = issue_tag(session, fridge, "site", utcnow())
     session.commit()

@@ -1,20 +1,18 @@
 """The screens for sites, items and targets: good input saves and redirects, bad input gets 422 and writes nothing."""
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from pantry.sites.models import Site
 from pantry.stock.models import Item, Stock
 from tests.conftest import csrf_token
 from tests.coordinators.conftest import post_form
+from tests.books import count
 
 SITE = {"name": "Corner Fridge", "address": "12 5th St", "kind": "fridge", "state": "open",
         "hours": "Every day", "notes": ""}
 ITEM = {"name": "Canned beans", "category": "canned", "unit": "can"}
 
 
-def count(session, model):
-    session.expire_all()
-    return session.scalar(select(func.count()).select_from(model))
 
 
 def test_adding_a_site(admin, session):

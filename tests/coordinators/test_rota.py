@@ -4,7 +4,7 @@ show contact details to coordinators only. Time stands still at NOW (Friday 10:0
 from datetime import date, time, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from pantry.clock import deployment_zone
 from pantry.coordinators import rota
@@ -16,6 +16,7 @@ from tests.conftest import NOW, csrf_token, key
 from tests.coordinators.conftest import post_form
 from tests.coordinators.test_pages import Page
 from tests.mailbox import body, mailbox  # noqa: F401  (the fixture)
+from tests.books import count
 
 TODAY = date(2026, 11, 20)  # a Friday
 PATTERN = {"kind": "cleaning", "weekdays": ["0", "2", "4"], "starts_at": "09:00", "ends_at": "09:30",
@@ -27,14 +28,6 @@ def frozen(monkeypatch):
     monkeypatch.setattr(rota, "utcnow", lambda: NOW)
 
 
-@pytest.fixture
-def fridge(make_site):
-    return make_site("Corner Fridge", address="12 Elm St")
-
-
-def count(session, model, *where):
-    session.expire_all()
-    return session.scalar(select(func.count()).select_from(model).where(*where))
 
 
 def live_shifts(session):

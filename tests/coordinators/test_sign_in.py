@@ -9,7 +9,8 @@ from pantry.coordinators import invitations
 from pantry.coordinators.models import Coordinator, Invitation
 from pantry.database import utcnow
 from tests.conftest import csrf_token
-from tests.coordinators.conftest import PASSWORD, post_form, sign_in
+from tests.conftest import PASSWORD
+from tests.coordinators.conftest import post_form, sign_in
 
 
 def test_signing_in_opens_the_admin_home(client, coordinator, make_site):

@@ -5,11 +5,19 @@ A coordinator's refusal comes three ways: a 4xx, a form shown again with its err
 redirect carrying an error message (a correction or a count the ledger refused). Each of the
 three must leave every row of every table as it was, not only their counts: an edit form that
 changed a site and then failed would keep the count and still have written."""
-from hypothesis import event, strategies as st
+from hypothesis import event
+from hypothesis import strategies as st
 
 from pantry.sites.rules import has_control_characters
 from tests.properties.conftest import assert_answered, assert_books_balance, row_counts
-from tests.properties.hostile import CHARS, form_bodies, form_fields, header_safe, numbers_as_strings, with_token
+from tests.properties.hostile import (
+    CHARS,
+    form_bodies,
+    form_fields,
+    header_safe,
+    numbers_as_strings,
+    with_token,
+)
 from tests.security.conftest import changed_tables, fingerprint
 
 ODD_TIMES = [

@@ -1,13 +1,20 @@
 """The API's one write, POST /api/v1/sites/<slug>/movements, sent any JSON at all (and some
 that is not JSON): never a 500, always a JSON answer with a code, a 4xx writes nothing, the
 books balance; a 201 is a movement the body asked for, within the deployment's limits."""
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from tests.properties.conftest import PROPERTIES, send
-from tests.properties.hostile import HUGE, dates_as_typed, json_bodies, json_fields, keys
+from tests.properties.conftest import PROPERTIES, examples, send
+from tests.properties.hostile import (
+    HUGE,
+    dates_as_typed,
+    json_bodies,
+    json_fields,
+    keys,
+)
 
 
-@settings(PROPERTIES, max_examples=150)
+@settings(PROPERTIES, max_examples=examples(150))
 @given(data=st.data())
 def test_a_movement_body_of_anything_never_fails(app, client, session, world, data):
     token = client.get("/api/v1/csrf-token").json["csrf_token"]

@@ -9,12 +9,13 @@ import csv
 import io
 from urllib.parse import quote
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from pantry.stock.models import KINDS, Movement
-from tests.properties.conftest import PROPERTIES, page_token
-from tests.properties.desk import fields_of, requests_of, get, ids, plain, post
+from tests.properties.conftest import PROPERTIES, examples, page_token
+from tests.properties.desk import fields_of, get, ids, plain, post, requests_of
 from tests.properties.hostile import (
     CHARS,
     csrf_tokens,
@@ -40,7 +41,7 @@ def query_string(data, plausible):
     return text + data.draw(st.sampled_from(["", "", "", "&x=%ff%fe", "&%00=%00", "&&=&"]), label="tail")
 
 
-@settings(PROPERTIES, max_examples=50)
+@settings(PROPERTIES, max_examples=examples(50))
 @given(data=st.data())
 def test_correcting_an_entry_takes_anything(desk, session, world, data):
     real = movement_ids(session, world)
@@ -59,7 +60,7 @@ def test_correcting_an_entry_takes_anything(desk, session, world, data):
         assert plain(made.note or ""), repr(made.note)
 
 
-@settings(PROPERTIES, max_examples=60)
+@settings(PROPERTIES, max_examples=examples(60))
 @given(data=st.data())
 def test_a_count_takes_anything(desk, session, world, data):
     path = f"/admin/sites/{world.slug}/count"
@@ -74,7 +75,7 @@ def test_a_count_takes_anything(desk, session, world, data):
         assert made.kind == "count" and made.item_id in (world.beans, world.milk) and 0 <= made.quantity <= 9999
 
 
-@settings(PROPERTIES, max_examples=60)
+@settings(PROPERTIES, max_examples=examples(60))
 @given(data=st.data())
 def test_the_ledger_filters_take_anything(desk, session, world, data):
     plausible = {
@@ -86,7 +87,7 @@ def test_the_ledger_filters_take_anything(desk, session, world, data):
     assert answer.status_code in (200, 404, 422), answer.status_code
 
 
-@settings(PROPERTIES, max_examples=60)
+@settings(PROPERTIES, max_examples=examples(60))
 @given(data=st.data())
 def test_the_exports_take_any_dates(desk, session, world, data):
     name = data.draw(st.sampled_from([None, *EXPORTS]), label="export")
@@ -100,7 +101,7 @@ def test_the_exports_take_any_dates(desk, session, world, data):
         assert rows and rows[0][0] in ("entry", "care_record", "reading", "shift")
 
 
-@settings(PROPERTIES, max_examples=15)
+@settings(PROPERTIES, max_examples=examples(15))
 @given(data=st.data())
 def test_the_label_sheets_take_any_paper_and_query(desk, session, world, data):
     paper = data.draw(st.one_of(st.sampled_from(["a4", "letter", "A4", "a3", "", "a4.pdf"]),

@@ -6,7 +6,8 @@ Each example, signed in, with the page's own CSRF token most of the time: never 
 with Retry-After); a refusal (4xx, the form shown again, an error message) changed no row of any
 table; the books balance; and what a success saved reads back plainly (no control characters,
 within its limits, one of the allowed choices)."""
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from pantry.coordinators import invitations
@@ -16,8 +17,16 @@ from pantry.sites.models import SITE_KINDS, SITE_STATES, Site
 from pantry.stock import items as item_rules
 from pantry.stock.models import CATEGORIES, Item, Stock
 from pantry.tags.models import Tag
-from tests.properties.conftest import PROPERTIES, page_token
-from tests.properties.desk import emails, fields_of, ids, one_line, plain, post, requests_of
+from tests.properties.conftest import PROPERTIES, examples, page_token
+from tests.properties.desk import (
+    emails,
+    fields_of,
+    ids,
+    one_line,
+    plain,
+    post,
+    requests_of,
+)
 from tests.properties.hostile import (
     CHARS,
     csrf_tokens,
@@ -49,7 +58,7 @@ def assert_sites_read_back(session):
         assert site_rules.SLUG_PATTERN.match(site.slug), site.slug
 
 
-@settings(PROPERTIES, max_examples=60)
+@settings(PROPERTIES, max_examples=examples(60))
 @given(data=st.data())
 def test_making_and_editing_a_site_takes_anything(desk, session, world, data):
     path = data.draw(st.sampled_from(["/admin/sites/new", f"/admin/sites/{world.slug}/edit"]), label="path")
@@ -61,7 +70,7 @@ def test_making_and_editing_a_site_takes_anything(desk, session, world, data):
         assert_sites_read_back(session)
 
 
-@settings(PROPERTIES, max_examples=50)
+@settings(PROPERTIES, max_examples=examples(50))
 @given(data=st.data())
 def test_making_and_editing_an_item_takes_anything(desk, session, world, data):
     path = data.draw(st.sampled_from(["/admin/items/new", f"/admin/items/{world.beans}/edit"]), label="path")
@@ -78,7 +87,7 @@ def test_making_and_editing_an_item_takes_anything(desk, session, world, data):
             assert item.category in CATEGORIES
 
 
-@settings(PROPERTIES, max_examples=50)
+@settings(PROPERTIES, max_examples=examples(50))
 @given(data=st.data())
 def test_a_sites_targets_take_anything(desk, session, world, data):
     path = f"/admin/sites/{world.slug}/targets"
@@ -94,7 +103,7 @@ def test_a_sites_targets_take_anything(desk, session, world, data):
             assert target is None or (type(target) is int and 0 <= target <= item_rules.TARGET_MAX), target
 
 
-@settings(PROPERTIES, max_examples=50)
+@settings(PROPERTIES, max_examples=examples(50))
 @given(data=st.data())
 def test_making_a_label_takes_anything(desk, session, world, data):
     path = f"/admin/sites/{world.slug}/tags"
@@ -111,7 +120,7 @@ def test_making_a_label_takes_anything(desk, session, world, data):
         assert (made.item_id is not None) == (made.purpose == "item")
 
 
-@settings(PROPERTIES, max_examples=50)
+@settings(PROPERTIES, max_examples=examples(50))
 @given(data=st.data())
 def test_revoking_and_replacing_a_label_takes_anything(desk, session, world, data):
     token = data.draw(csrf_tokens(page_token(desk, f"/admin/tags/{world.item_code}")), label="csrf")
@@ -130,7 +139,7 @@ def test_revoking_and_replacing_a_label_takes_anything(desk, session, world, dat
         assert tag.code.isascii() and tag.code.isalnum() and tag.revoked_at is None
 
 
-@settings(PROPERTIES, max_examples=50)
+@settings(PROPERTIES, max_examples=examples(50))
 @given(data=st.data())
 def test_inviting_a_peer_takes_anything(desk, session, world, data):
     token = data.draw(csrf_tokens(page_token(desk, "/admin/invite")), label="csrf")
@@ -155,7 +164,7 @@ def admin_posts(world):
     ]
 
 
-@settings(PROPERTIES, max_examples=60)
+@settings(PROPERTIES, max_examples=examples(60))
 @given(data=st.data())
 def test_every_admin_form_sent_json_of_any_shape_never_fails(desk, session, world, data):
     """A form's view reads a JSON body as its fields when the request says JSON (Flask-WTF does):

@@ -8,7 +8,8 @@ the forms allow. The week's rota: never a 500, never a write."""
 from datetime import date, time, timedelta
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from pantry.clock import deployment_zone, local_today
@@ -17,8 +18,8 @@ from pantry.database import utcnow
 from pantry.shifts import planning
 from pantry.shifts.models import SHIFT_KINDS, Shift, ShiftPattern
 from pantry.sites.models import Site
-from tests.properties.conftest import PROPERTIES, page_token
-from tests.properties.desk import fields_of, requests_of, get, post, times_as_typed
+from tests.properties.conftest import PROPERTIES, examples, page_token
+from tests.properties.desk import fields_of, get, post, requests_of, times_as_typed
 from tests.properties.hostile import (
     csrf_tokens,
     dates_as_typed,
@@ -59,7 +60,7 @@ def assert_rota_reads_back(session):
         assert shift.starts_at < shift.ends_at
 
 
-@settings(PROPERTIES, max_examples=60)
+@settings(PROPERTIES, max_examples=examples(60))
 @given(data=st.data())
 def test_making_and_editing_a_shift_pattern_takes_anything(desk, session, world, pattern, data):
     new = f"/admin/sites/{world.slug}/patterns/new"
@@ -75,7 +76,7 @@ def test_making_and_editing_a_shift_pattern_takes_anything(desk, session, world,
         assert_rota_reads_back(session)
 
 
-@settings(PROPERTIES, max_examples=30)
+@settings(PROPERTIES, max_examples=examples(30))
 @given(data=st.data())
 def test_ending_a_shift_pattern_takes_anything(desk, session, world, pattern, data):
     path = f"/admin/sites/{world.slug}/patterns/{pattern}"
@@ -86,7 +87,7 @@ def test_ending_a_shift_pattern_takes_anything(desk, session, world, pattern, da
         assert_rota_reads_back(session)
 
 
-@settings(PROPERTIES, max_examples=60)
+@settings(PROPERTIES, max_examples=examples(60))
 @given(data=st.data())
 def test_a_one_off_shift_takes_anything(desk, session, world, data):
     path = f"/admin/sites/{world.slug}/shifts/new"
@@ -97,7 +98,7 @@ def test_a_one_off_shift_takes_anything(desk, session, world, data):
         assert_rota_reads_back(session)
 
 
-@settings(PROPERTIES, max_examples=30)
+@settings(PROPERTIES, max_examples=examples(30))
 @given(data=st.data())
 def test_cancelling_a_shift_takes_anything(desk, session, world, data):
     shift = data.draw(st.sampled_from([world.shift_id] * 4 + [0, world.shift_id + 1000, 2**31 - 1, 2**63 - 1]),
@@ -109,7 +110,7 @@ def test_cancelling_a_shift_takes_anything(desk, session, world, data):
     assert_rota_reads_back(session)
 
 
-@settings(PROPERTIES, max_examples=40)
+@settings(PROPERTIES, max_examples=examples(40))
 @given(data=st.data())
 def test_the_weeks_rota_takes_any_query(desk, session, world, data):
     plausible = {"start": days, "site": st.sampled_from([world.slug, "", "nowhere", "%"])}

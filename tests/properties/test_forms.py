@@ -7,13 +7,15 @@ sent most of the time so the parsers behind it are reached; sometimes it is miss
 import uuid
 from urllib.parse import urlsplit
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from pantry.stock.models import Batch
 from tests.properties.conftest import (
     PASSWORD,
     PROPERTIES,
+    examples,
     page_token,
     send,
 )
@@ -54,7 +56,7 @@ def log_fields(world):
     }
 
 
-@settings(PROPERTIES, max_examples=120)
+@settings(PROPERTIES, max_examples=examples(120))
 @given(data=st.data())
 def test_the_log_form_takes_anything_and_never_fails(client, session, world, data):
     code = data.draw(codes(world, "log"), label="code")
@@ -64,7 +66,7 @@ def test_the_log_form_takes_anything_and_never_fails(client, session, world, dat
     send(client, session, f"/t/{code}/log", body, content_type)
 
 
-@settings(PROPERTIES, max_examples=120)
+@settings(PROPERTIES, max_examples=examples(120))
 @given(data=st.data())
 def test_the_log_as_json_takes_anything_and_never_fails(client, session, world, data):
     code = data.draw(codes(world, "log"), label="code")
@@ -82,7 +84,7 @@ def test_the_log_as_json_takes_anything_and_never_fails(client, session, world, 
         assert answer.json["movement"]["quantity"] >= 1
 
 
-@settings(PROPERTIES, max_examples=50)
+@settings(PROPERTIES, max_examples=examples(50))
 @given(data=st.data())
 def test_undo_takes_anything_and_never_fails(client, session, world, data):
     token = page_token(client, f"/t/{world.site_code}")
@@ -97,7 +99,7 @@ def test_undo_takes_anything_and_never_fails(client, session, world, data):
     send(client, session, f"/t/{world.site_code}/undo", body, content_type)
 
 
-@settings(PROPERTIES, max_examples=80)
+@settings(PROPERTIES, max_examples=examples(80))
 @given(data=st.data())
 def test_the_sign_up_form_takes_anything_and_never_fails(client, session, world, data):
     shift = data.draw(st.sampled_from([world.shift_id] * 4 + [0, world.shift_id + 1000, 2**31 - 1]), label="shift")
@@ -112,7 +114,7 @@ def test_the_sign_up_form_takes_anything_and_never_fails(client, session, world,
     send(client, session, f"/shifts/{shift}/sign-up", body, content_type)
 
 
-@settings(PROPERTIES, max_examples=80)
+@settings(PROPERTIES, max_examples=examples(80))
 @given(data=st.data())
 def test_the_care_checklist_takes_anything_and_never_fails(client, session, world, data):
     code = data.draw(codes(world, "care"), label="code")
@@ -127,7 +129,7 @@ def test_the_care_checklist_takes_anything_and_never_fails(client, session, worl
     send(client, session, f"/care/{code}", body, content_type)
 
 
-@settings(PROPERTIES, max_examples=60)
+@settings(PROPERTIES, max_examples=examples(60))
 @given(data=st.data())
 def test_removing_a_batch_at_cleaning_takes_anything_and_never_fails(client, session, world, data):
     token = data.draw(csrf_tokens(page_token(client, f"/care/{world.care_code}")), label="csrf")
@@ -142,7 +144,7 @@ def test_removing_a_batch_at_cleaning_takes_anything_and_never_fails(client, ses
     send(client, session, f"/care/{world.care_code}/discard", body, content_type)
 
 
-@settings(PROPERTIES, max_examples=30)
+@settings(PROPERTIES, max_examples=examples(30))
 @given(data=st.data())
 def test_the_sign_in_form_takes_anything_and_never_fails(app, session, world, data):
     client = app.test_client()  # a browser of its own: a sign-in that works changes the session

@@ -7,7 +7,13 @@ from datetime import timedelta
 import pytest
 
 from pantry.stock import ledger
-from pantry.stock.errors import BadEntry, UnknownBatch, UnknownItem, UnknownMovement, UnknownSite
+from pantry.stock.errors import (
+    BadEntry,
+    UnknownBatch,
+    UnknownItem,
+    UnknownMovement,
+    UnknownSite,
+)
 from tests.conftest import NOW, key
 from tests.properties.conftest import page_token, row_counts
 

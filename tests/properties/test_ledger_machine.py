@@ -10,8 +10,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from hypothesis import settings, strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 from sqlalchemy import select
 
 from pantry.refusals import Refusal
@@ -30,7 +37,12 @@ from pantry.stock.errors import (
 )
 from pantry.stock.models import Batch, Item, Stock
 from tests.conftest import NOW
-from tests.properties.conftest import PROPERTIES, assert_books_balance, row_counts
+from tests.properties.conftest import (
+    PROPERTIES,
+    assert_books_balance,
+    examples,
+    row_counts,
+)
 
 WINDOW = timedelta(minutes=5)
 DATES = [date(2026, 11, 18), date(2026, 11, 25), date(2027, 3, 1)]
@@ -338,4 +350,4 @@ def machine_for(session):
 
 def test_the_ledger_keeps_its_books_whatever_it_is_asked(session):
     machine = machine_for(session)
-    run_state_machine_as_test(machine, settings=settings(PROPERTIES, max_examples=50, stateful_step_count=25))
+    run_state_machine_as_test(machine, settings=settings(PROPERTIES, max_examples=examples(50), stateful_step_count=25))

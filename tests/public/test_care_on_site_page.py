@@ -3,7 +3,6 @@ and reading, the next shift and whether it has people; and that they show at onc
 from datetime import time, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 from flask import render_template_string
 from flask_babel import refresh
 
@@ -39,11 +38,6 @@ def sign_up(session, shift, name):
 def care_section(client, site):
     page = client.get(f"/sites/{site.slug}").text
     return page.split('id="care-title"')[1].split("</section>")[0]
-
-
-@pytest.fixture
-def fridge(make_site):
-    return make_site("Corner Fridge")
 
 
 def test_a_fridge_with_no_care_yet(client, fridge):

@@ -28,11 +28,6 @@ def local(days_ago, hour, minute=0):
 
 
 @pytest.fixture
-def beans(make_item):
-    return make_item("Canned beans")
-
-
-@pytest.fixture
 def busy(session, make_site, beans, make_item):
     """A fridge with movements on known local days, one 20 days ago, and an undone take.
     Returns it and what each of the last 14 days should show, oldest first."""

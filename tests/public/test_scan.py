@@ -5,18 +5,14 @@ from datetime import date
 
 import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from pantry.database import utcnow
 from pantry.stock import ledger
 from pantry.stock.models import Movement, Stock
 from pantry.tags.rules import issue_tag, revoke_tag
 from tests.conftest import csrf_token, key
-
-
-@pytest.fixture
-def fridge(make_site):
-    return make_site("Corner Fridge")
+from tests.books import movements
 
 
 @pytest.fixture
@@ -34,9 +30,6 @@ def site_tag(session, fridge):
     return tag
 
 
-def movements(session):
-    session.rollback()
-    return session.scalar(select(func.count()).select_from(Movement))
 
 
 def quantity(session, site, item):

@@ -10,7 +10,7 @@ from pantry.database import utcnow
 from pantry.reports import photos
 from pantry.reports.models import Report, ReportPhoto
 from tests.conftest import NOW, csrf_token, key
-from tests.coordinators.conftest import admin, coordinator  # noqa: F401  (fixtures)
+from tests.coordinators.conftest import admin  # noqa: F401  (a fixture)
 from tests.reports.conftest import jpeg_with_gps
 
 LIMITS = photos.Limits(50_000_000, 1600, 400 * 1024)

@@ -11,7 +11,7 @@ from flask import url_for
 from flask_login import login_required
 
 from pantry.clock import local_today
-from tests.conftest import csrf_token
+from tests.conftest import PASSWORD, csrf_token
 from tests.security.addresses import (
     OPEN_DOORS,
     CannotFill,
@@ -20,7 +20,7 @@ from tests.security.addresses import (
     is_coordinators,
     methods,
 )
-from tests.security.conftest import PASSWORD, changed_tables, fingerprint, page_csrf_token
+from tests.security.conftest import changed_tables, fingerprint, page_csrf_token
 
 # The CSV files hold the ledger and the volunteers' contact details.
 EXPORTS = {

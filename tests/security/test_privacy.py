@@ -26,9 +26,16 @@ from pantry.database import utcnow
 from pantry.shifts import listing
 from pantry.shifts.models import SignUp
 from pantry.shifts.signups import manage_token
-from tests.conftest import csrf_token
-from tests.security.addresses import every_address, fillings, guarded_rules, public_rules
-from tests.security.conftest import PASSWORD
+from pantry.sites.models import Site
+from pantry.tags import posters
+from tests.conftest import PASSWORD, csrf_token
+from tests.network import LATER
+from tests.security.addresses import (
+    every_address,
+    fillings,
+    guarded_rules,
+    public_rules,
+)
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 # Digits however they are spaced: "555-0142", "(212) 555 0199", "+1 212.555.0199".
@@ -119,38 +126,52 @@ def volunteers(app, session):
     return found
 
 
-def pdf_text(raw):
+def pdf_readings(raw):
+    """What a reader or a program gets out of a PDF: its text layer and its metadata. Never its
+    raw bytes: compressed streams hold any short word by chance ("Bo" between two non-letters)."""
     document = pypdfium2.PdfDocument(raw)
     try:
-        return "\n".join(page.get_textpage().get_text_range() for page in document)
+        text = "\n".join(page.get_textpage().get_text_range() for page in document)
+        return [text, "\n".join(str(value) for value in document.get_metadata_dict().values())]
     finally:
         document.close()
 
 
+def poster_words(session, slug, paper):
+    """Every word the poster inks (it is a picture: it has no text layer), as its layout placed them."""
+    site = session.scalar(select(Site).where(Site.slug == slug))
+    config = current_app.config
+    made = posters.poster_for(session, site, config["BASE_URL"], config["POSTER_ACCEPTED"],
+                              config["POSTER_NOT_ACCEPTED"], local_today())
+    return "\n".join(posters.layout(made, paper).lines)
+
+
 def readings(answer):
     """The ways a body can be read: as sent, with HTML entities and %-escapes undone, JSON
-    without its \\u escapes, a calendar with its folded lines joined, a PDF's text layer."""
+    without its \\u escapes, a calendar with its folded lines joined; a PDF by its text and
+    metadata only."""
     raw = answer.get_data()
+    if answer.mimetype == "application/pdf":
+        return pdf_readings(raw)
     text = raw.decode("utf-8", errors="replace")
     forms = list(dict.fromkeys([text, html.unescape(text), unquote(text)]))
     if answer.is_json:
         forms.append(json.dumps(answer.get_json(), ensure_ascii=False))
     if answer.mimetype == "text/calendar":
         forms.append(re.sub(r"\r?\n[ \t]", "", text).replace("\\,", ",").replace("\\;", ";"))
-    if answer.mimetype == "application/pdf":
-        forms.append(pdf_text(raw))
     return forms
 
 
-def leaks(answer, secrets, own_emails=()):
-    """What of `secrets` the answer shows, and any email address but `own_emails` and the
-    calendar's event UIDs (shift-<id>@<host>, addresses of nobody). Images (the static icons)
-    are skipped: nothing a volunteer typed is drawn in them."""
+def leaks(answer, secrets, own_emails=(), inked=()):
+    """What of `secrets` the answer shows (read as `readings` reads it, and in the words
+    `inked` into a picture), and any email address but `own_emails` and the calendar's event
+    UIDs (shift-<id>@<host>, addresses of nobody). Images (the static icons) are skipped:
+    nothing a volunteer typed is drawn in them."""
     if not answer.mimetype.startswith(TEXT_TYPES) and answer.mimetype != "application/pdf":
         return []
     event_uid = re.compile(rf"shift-\d+@{re.escape(urlsplit(current_app.config['BASE_URL']).hostname)}")
     found = set()
-    for form in readings(answer):
+    for form in [*readings(answer), *inked]:
         found |= secrets.seen_in(form)
         found |= {f"an email address {email}" for email in EMAIL.findall(form)
                   if email.lower() not in own_emails and not event_uid.fullmatch(email)}
@@ -161,7 +182,7 @@ def leaks(answer, secrets, own_emails=()):
 def volunteers_at_the_form(client, session):
     """The people of TYPED_AT_THE_FORM, each signed up through the form for an open shift."""
     now = utcnow()
-    shifts = listing.open_for_sign_up(session, now, now + timedelta(days=14))
+    shifts = listing.open_for_sign_up(session, now, now + timedelta(days=LATER + 7))
     assert len(shifts) >= len(TYPED_AT_THE_FORM)
     for shift, (name, email, phone, shown) in zip(shifts[:len(TYPED_AT_THE_FORM)], TYPED_AT_THE_FORM, strict=True):
         page = client.get(f"/shifts/{shift.id}").text
@@ -207,6 +228,8 @@ def test_no_public_page_shows_a_volunteers_contact_details(app, client, session,
                         all_but[own.person].add(other.secrets)
             found = leaks(answer, all_but[own.person], own.own_emails)
             private_pages += 1
+        elif endpoint == "public.poster" and answer.status_code == 200:
+            found = leaks(answer, everyone, inked=[poster_words(session, values["slug"], "a4")])
         else:
             found = leaks(answer, everyone)
         problems += [f"{path} ({endpoint}) shows {what}" for what in found]

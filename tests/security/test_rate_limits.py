@@ -10,11 +10,11 @@ import socket
 import threading
 import time
 import uuid
-from datetime import date, time as clock, timedelta
+from datetime import date, timedelta
+from datetime import time as clock
 
 import pytest
 from sqlalchemy import func, select
-from werkzeug.security import generate_password_hash
 
 from pantry import create_app, security
 from pantry.care.models import CareRecord
@@ -27,12 +27,19 @@ from pantry.extensions import db
 from pantry.shifts import planning, signups
 from pantry.shifts.models import Shift, SignUp
 from pantry.stock import ledger
-from pantry.stock.models import Movement, Stock
+from pantry.stock.models import Stock
 from pantry.tags.rules import issue_tag
-from tests.conftest import BrowserClient, csrf_token, key, settings
+from tests.books import movements
+from tests.conftest import (
+    PASSWORD,
+    BrowserClient,
+    cheap_hash,
+    csrf_token,
+    key,
+    settings,
+)
 from tests.live import free_port
 
-PASSWORD = "a long enough password"
 TOO_MANY = "A lot has been sent from this connection just now."
 HIGH = "10000 per minute"
 
@@ -97,15 +104,12 @@ def shift(session, fridge):
 @pytest.fixture
 def coordinator(session):
     person = Coordinator(email="ada@example.org", name="Ada",
-                         password_hash=generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000"))
+                         password_hash=cheap_hash(PASSWORD))
     session.add(person)
     session.commit()
     return person
 
 
-def movements(session):
-    session.rollback()
-    return session.scalar(select(func.count()).select_from(Movement))
 
 
 def beans_left(session, fridge):

@@ -12,9 +12,8 @@ from werkzeug.test import encode_multipart
 
 from pantry.reports.models import ReportPhoto
 from pantry.sites.models import Site
-from tests.conftest import csrf_token
+from tests.conftest import PASSWORD, csrf_token
 from tests.reports.conftest import jpeg_with_gps, png
-from tests.security.conftest import PASSWORD
 from tests.security.test_privacy import SIGN_IN, public_pages, readings
 
 NOTES = ["Spilt yoghurt behind the milk, bottom shelf", "Door seal torn on the left side"]
@@ -65,16 +64,11 @@ def test_no_public_page_shows_a_reports_note_or_photo(app, client, session, demo
     assert "Reported dirty" in site_page  # the report itself is public: only its notes and photo are not
 
 
-def test_the_search_finds_notes_and_photos_where_coordinators_see_them(app, client, session, demo_network):
-    from pantry.coordinators.models import Coordinator
-    from werkzeug.security import generate_password_hash
-
-    session.add(Coordinator(email="ada@example.org", name="Ada",
-                            password_hash=generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")))
-    session.commit()
+def test_the_search_finds_notes_and_photos_where_coordinators_see_them(app, client, session, demo_network,
+                                                                         coordinator):
     photo_ids = send_reports(client, session)
     kept = [session.get(ReportPhoto, photo_id).data for photo_id in photo_ids]
-    client.post(SIGN_IN, data={"csrf_token": csrf_token(client.get(SIGN_IN).text), "email": "ada@example.org",
+    client.post(SIGN_IN, data={"csrf_token": csrf_token(client.get(SIGN_IN).text), "email": coordinator.email,
                                "password": PASSWORD})
     found = seen(client.get("/admin/reports", buffered=True), kept)
     for photo_id in photo_ids:

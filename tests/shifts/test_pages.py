@@ -18,11 +18,6 @@ BASE = "https://pantry.example"
 
 
 @pytest.fixture
-def fridge(make_site):
-    return make_site("Corner Fridge", address="12 Elm St")
-
-
-@pytest.fixture
 def pantry_shelf(make_site):
     return make_site("Library Shelf", kind="pantry")
 

@@ -27,11 +27,6 @@ def shifts(session):
     return session.scalars(select(Shift).where(Shift.cancelled_at.is_(None)).order_by(Shift.starts_at)).all()
 
 
-@pytest.fixture
-def fridge(make_site):
-    return make_site("Corner Fridge")
-
-
 def test_a_pattern_makes_eight_weeks_of_shifts(session, fridge):
     plan = planning.save_pattern(session, fridge, NOW, ZONE, **pattern_fields())
     session.commit()

@@ -16,22 +16,11 @@ from pantry.stock.errors import (
     UnknownMovement,
     UnknownSite,
 )
-from pantry.stock.models import Batch, Movement, Stock
+from pantry.stock.models import Batch, Movement
 from tests.conftest import NOW, key
+from tests.books import stock_of
 
 
-@pytest.fixture
-def fridge(make_site):
-    return make_site("Corner Fridge")
-
-
-@pytest.fixture
-def beans(make_item):
-    return make_item("Canned beans")
-
-
-def stock_of(session, site, item):
-    return session.scalar(select(Stock).where(Stock.site_id == site.id, Stock.item_id == item.id))
 
 
 def batches_of(session, site, item):

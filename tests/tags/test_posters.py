@@ -4,7 +4,6 @@ import pypdfium2
 import pytest
 import zxingcpp
 from sqlalchemy import func, select
-from werkzeug.security import generate_password_hash
 
 from pantry.clock import local_today
 from pantry.coordinators.models import Coordinator
@@ -13,8 +12,8 @@ from pantry.stock import ledger
 from pantry.tags import posters
 from pantry.tags.models import Tag
 from pantry.tags.rules import issue_tag, revoke_tag
-from tests.conftest import key
-from tests.coordinators.conftest import PASSWORD, sign_in
+from tests.conftest import PASSWORD, cheap_hash, key
+from tests.coordinators.conftest import sign_in
 from tests.tags.test_sheets import BASE_URL, POINTS, RASTER_DPI
 
 ACCEPTED = ("Sealed and labelled food", "Whole fruit and vegetables", "Bread and baked goods",
@@ -125,7 +124,7 @@ def test_anyone_can_print_the_poster(app, client, fridge, session):
 
 
 def test_the_labels_screen_offers_the_poster(app, client, session, fridge):
-    cheap = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+    cheap = cheap_hash(PASSWORD)
     session.add(Coordinator(email="ada@example.org", name="Ada", password_hash=cheap))
     session.commit()
     assert sign_in(client, "ada@example.org", PASSWORD).status_code == 303
