@@ -53,6 +53,8 @@ def test_no_public_page_shows_a_reports_note_or_photo(app, client, session, demo
     photo_ids = send_reports(client, session)
     kept = [session.get(ReportPhoto, photo_id).data for photo_id in photo_ids]
     assert len(kept) == 2
+    site_page = client.get(f"/sites/{session.scalars(select(Site).order_by(Site.id)).first().slug}").text
+    assert "Reported dirty" in site_page  # the report itself is public: only its notes and photo are not
     problems, pages = [], public_pages(app, session)
     assert {"public.site", "public.home", "reports.new", "api.site_reports"} <= {page[0] for page in pages}
     for endpoint, path, _values in pages:
@@ -60,8 +62,6 @@ def test_no_public_page_shows_a_reports_note_or_photo(app, client, session, demo
         assert answer.status_code < 500, f"{path} answered {answer.status_code}"
         problems += [f"{path} ({endpoint}) shows {what}" for what in sorted(seen(answer, kept))]
     assert not problems, "reports' notes or photos on pages anyone can open:\n" + "\n".join(problems)
-    site_page = client.get(f"/sites/{session.scalars(select(Site).order_by(Site.id)).first().slug}").text
-    assert "Reported dirty" in site_page  # the report itself is public: only its notes and photo are not
 
 
 def test_the_search_finds_notes_and_photos_where_coordinators_see_them(app, client, session, demo_network,
