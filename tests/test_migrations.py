@@ -10,6 +10,7 @@ from sqlalchemy import create_engine, func, select, text
 
 from pantry import create_app
 from pantry.database import utcnow
+from pantry.signals import movement_recorded
 from pantry.extensions import db
 from pantry.sites.models import Site
 from pantry.stock import ledger
@@ -52,7 +53,10 @@ def test_the_migrations_match_the_models_and_go_down_and_up_with_rows(empty_data
     app = create_app(settings(empty_database))
     with app.app_context():
         upgrade(revision=FIRST)
-        fill(db.session, utcnow())
+        # Today's ledger writing the first revision's rows: with its signals muted, since what
+        # listens (pantry/reports/closing.py) writes to a table that comes later.
+        with movement_recorded.muted():
+            fill(db.session, utcnow())
         upgrade()
         with db.engine.connect() as connection:
             differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
