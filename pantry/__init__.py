@@ -25,7 +25,9 @@ def create_app(config=None):
     login.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
 
-    from pantry import cli, errors, languages, security, templating
+    from pantry import cli, errors, languages, logs, routes, security, templating
+
+    routes.register(app)
     from pantry.api.views import bp as api_bp
     from pantry.care.views import bp as care_bp
     from pantry.coordinators.views import bp as coordinators_bp
@@ -48,4 +50,5 @@ def create_app(config=None):
     errors.register(app)
     templating.register(app)
     cli.register(app)
+    logs.register(app)
     return app

@@ -29,6 +29,9 @@ def demo_command(if_empty):
     """Load a believable demo network: sites, items, weeks of movements, labels."""
     from pantry import demo
 
+    if current_app.config["ENVIRONMENT"] == "production":
+        # The demo's coordinator has the password printed in the README.
+        raise click.ClickException("The demo network is not loaded in production (PANTRY_ENVIRONMENT=production).")
     with writer():
         loaded = demo.load(db.session, utcnow(), only_if_empty=if_empty)
         db.session.commit()
@@ -41,14 +44,16 @@ def demo_command(if_empty):
 @click.option("--password", is_flag=True, help="Set a password now (asked twice) instead of printing a link.")
 def add_coordinator_command(email, name, password):
     """Add a coordinator and print a one-time link to set a password (or set it now)."""
-    from pantry.coordinators import invitations
+    from pantry.coordinators import invitations, notices
 
     with writer():
         try:
             if password:
                 secret = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-                coordinator = invitations.add_with_password(db.session, email, name, secret, utcnow())
+                now = utcnow()
+                coordinator = invitations.add_with_password(db.session, email, name, secret, now)
                 db.session.commit()
+                notices.send_password_changed(current_app.config, coordinator, now)
                 click.echo(_("Coordinator %(email)s can sign in now.", email=coordinator.email))
                 return
             coordinator, link = invitations.invite(
@@ -72,6 +77,17 @@ def make_shifts_command():
         made = planning.make_shifts(db.session, utcnow(), deployment_zone(), weeks=weeks)
         db.session.commit()
     click.echo(_("Made %(made)d new shifts for the next %(weeks)d weeks.", made=made, weeks=weeks))
+
+
+@pantry_cli.command("settle-reviews")
+def settle_reviews_command():
+    """Close, or start a new round of, every membership review whose week is over (run it daily)."""
+    from pantry.coordinators import reviews
+
+    with writer():
+        settled = reviews.settle_due(db.session, utcnow())
+        db.session.commit()
+    click.echo(ngettext("Settled %(num)d review.", "Settled %(num)d reviews.", settled))
 
 
 @pantry_cli.command("backup")

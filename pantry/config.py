@@ -31,9 +31,12 @@ class Defaults:
     SESSION_COOKIE_SAMESITE = "Lax"
     # In production cookies are Secure and every answer carries HSTS (pantry/security.py).
     HSTS_SECONDS = 365 * 24 * 3600
-    # Behind a reverse proxy (nginx, Caddy, a platform's router), how many proxies to trust for
-    # X-Forwarded-For/-Proto/-Host/-Prefix. 0 trusts none: the right value when Pantry faces the internet.
+    # Behind a reverse proxy (nginx, Caddy, a platform's router), how many proxies to trust, and
+    # for which X-Forwarded-* headers (pantry/proxies.py). 0 trusts none: the right value when
+    # Pantry faces the internet. "Host", "Prefix" and "Port" change every link on a page: add them
+    # only if your proxy overwrites them on every request.
     PROXIES = 0
+    FORWARDED_HEADERS = ["For", "Proto"]
 
     # Rate limits (Flask-Limiter), counted per client IP address. memory:// counts per process;
     # with several processes or servers use Redis: PANTRY_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379
@@ -89,6 +92,9 @@ class Defaults:
     TEMPERATURE_UNIT = "C"  # or "F": how readings are typed and shown
     TEMPERATURE_LIMITS = {"fridge": 5.0, "freezer": -15.0}  # °C; above this is too warm
     CLEANING_OVERDUE_HOURS = 26
+    # A too-warm reading mails every coordinator, at most once a site in this many minutes
+    # (the cleaning label is anonymous: 30 readings a minute must not make 30 mails each).
+    WARM_ALERT_MINUTES = 60
 
     # The "what we need" poster: what the sites take and do not take (common community fridge rules)
     POSTER_ACCEPTED = [

@@ -1,11 +1,17 @@
 """Plain-text mail through the deployment's SMTP server (MAIL_* settings).
 
 With no MAIL_SERVER set, nothing is sent and each message is logged instead, so a
-development machine works without a mail server."""
+development machine works without a mail server. A mail a page asks for goes after its
+answer has been sent (send_after_answer), so nobody waits on SMTP and the time a page takes
+tells nothing about what was mailed. (The notifications issue moves every mail to an outbox.)"""
 import logging
 import smtplib
 from email.message import EmailMessage
 from email.utils import make_msgid
+
+from flask import after_this_request, has_request_context
+
+from pantry import emails
 
 logger = logging.getLogger(__name__)
 
@@ -23,9 +29,34 @@ def compose(config, to, subject, body, attachments=()):
     return message
 
 
-def send(config, messages):
-    """Send `messages` over one connection; returns how many went. Raises on SMTP errors."""
+def send_after_answer(config, messages):
+    """Send `messages` once the answer to this request has gone (at once outside a request).
+    A failure is logged, never raised: the page has already said what was done."""
     messages = list(messages)
+    if not messages:
+        return
+    settings = {name: value for name, value in config.items() if name.startswith("MAIL_")}
+    if not has_request_context():
+        _send_quietly(settings, messages)
+        return
+
+    @after_this_request
+    def when_answered(response):
+        response.call_on_close(lambda: _send_quietly(settings, messages))
+        return response
+
+
+def _send_quietly(settings, messages):
+    try:
+        send(settings, messages)
+    except Exception:  # SMTP down or refusing: the request it came from is over
+        logger.exception("could not send %d mails", len(messages))
+
+
+def send(config, messages):
+    """Send `messages` over one connection; returns how many went. Raises on SMTP errors.
+    A message whose To is not exactly one email address is not sent (and is logged)."""
+    messages = [message for message in messages if _one_recipient(message)]
     if not messages:
         return 0
     if not config.get("MAIL_SERVER"):
@@ -41,3 +72,10 @@ def send(config, messages):
         for message in messages:
             smtp.send_message(message)
     return len(messages)
+
+
+def _one_recipient(message):
+    if emails.is_one_address(str(message["To"] or "")):
+        return True
+    logger.warning("not sending %r: its recipient is not one email address", message["Subject"])
+    return False

@@ -3,15 +3,34 @@ often one address may write: the rate limits on anonymous writes and on sign-in.
 
 Limits are counted per client address, so behind a reverse proxy set PROXIES (README,
 "Behind a proxy"); otherwise every visitor would share the proxy's address."""
+import ipaddress
 import math
 import time
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
-from werkzeug.middleware.proxy_fix import ProxyFix
 
-limiter = Limiter(key_func=get_remote_address)
+from pantry.proxies import ForwardedHeaders
+
+IPV6_CLIENT_PREFIX = 64  # a phone or a home gets a whole /64: it is one client
+
+
+def client_network():
+    """Who a limit counts: an IPv4 address, or the /64 an IPv6 address belongs to (an address
+    inside it is as easy to change as a port). An IPv4 address written as IPv6 counts as IPv4."""
+    remote = request.remote_addr or ""
+    try:
+        address = ipaddress.ip_address(remote.split("%", 1)[0])
+    except ValueError:
+        return remote
+    if address.version == 6 and address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/{IPV6_CLIENT_PREFIX}", strict=False))
+    return str(address)
+
+
+limiter = Limiter(key_func=client_network)
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 # No inline script or style anywhere: every script and stylesheet is a file under /static.
@@ -41,9 +60,7 @@ HEADERS = {
 
 
 def register(app):
-    proxies = int(app.config["PROXIES"])
-    if proxies:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies)
+    app.wsgi_app = ForwardedHeaders(app.wsgi_app, int(app.config["PROXIES"]), app.config["FORWARDED_HEADERS"])
     # Flask-Limiter keeps one state per Limiter, not per app: it stays on, and RATE_LIMITS decides per app.
     app.config["RATELIMIT_ENABLED"] = True
     limiter.init_app(app)
@@ -85,6 +102,8 @@ def _limits_off():
 
 def retry_after_seconds():
     """Whole seconds until the limit just breached lets this address in again (at least 1)."""
+    if g.get("retry_after"):
+        return g.retry_after
     limit = limiter.current_limit
     if limit is None or not limit.breached:
         return 60
@@ -104,10 +123,6 @@ def _configured(name):
     return lambda: current_app.config[name]
 
 
-def _sign_in_email():
-    return "sign-in:" + request.form.get("email", "").strip().lower()[:254]
-
-
 # One bucket per kind of write, whichever door it comes through (form, JSON outbox or API).
 logs = limiter.shared_limit(_configured("LIMIT_LOGS"), scope="logs")
 care = limiter.shared_limit(_configured("LIMIT_CARE"), scope="care")
@@ -115,6 +130,4 @@ reports = limiter.shared_limit(_configured("LIMIT_REPORTS"), scope="reports")
 sign_ups = limiter.shared_limit(_configured("LIMIT_SIGN_UPS"), scope="sign-ups")
 private_links = limiter.shared_limit(_configured("LIMIT_PRIVATE_LINKS"), scope="private-links")
 sign_in = limiter.shared_limit(_configured("LIMIT_SIGN_IN"), scope="sign-in", methods=["POST"])
-sign_in_email = limiter.shared_limit(
-    _configured("LIMIT_SIGN_IN_EMAIL"), scope="sign-in-email", key_func=_sign_in_email, methods=["POST"]
-)
+# Attempts at one email are counted by pantry.sign_in_limits: failures only, so they never keep the coordinator out.

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 from flask import current_app, request
 from flask_babel import format_date, format_datetime, format_timedelta, get_locale, gettext as _
 
+from pantry import emails
 from pantry.clock import local_today
 from pantry.database import utcnow
 from pantry.languages import names
@@ -45,6 +46,7 @@ def register(app):
     app.jinja_env.filters["day"] = day
     app.jinja_env.filters["long_day"] = long_day
     app.jinja_env.filters["datetime"] = lambda value: format_datetime(value, "short") if value else ""
+    app.jinja_env.filters["mailto"] = emails.mailto  # None (no link) for what is not exactly one address
 
     @app.context_processor
     def page_language():

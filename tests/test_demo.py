@@ -12,14 +12,13 @@ from pantry.care.rules import care_states
 from pantry.clock import local_today
 from pantry.coordinators.models import Coordinator
 from pantry.database import writer
-from pantry.extensions import db
 from pantry.shifts.models import Shift, ShiftPattern, SignUp
 from pantry.sites.models import Site
 from pantry.stock import shelves
 from pantry.stock.models import KINDS, Batch, Item, Movement
 from pantry.tags.models import Tag
 from pantry.tags.rules import live_tags
-from tests.conftest import NOW
+from tests.conftest import NOW, empty_tables
 
 
 def load(session, now=NOW, **options):
@@ -112,8 +111,7 @@ def test_the_same_now_gives_the_same_demo_next_to_a_network(session, make_site, 
     load(session)
     first = ledger_lines(session)
     volunteers = rota_lines(session)
-    for table in reversed(db.metadata.sorted_tables):
-        session.execute(table.delete())
+    empty_tables(session)
     session.commit()
     session.expunge_all()
     make_site("Elm Street Fridge")
@@ -170,6 +168,15 @@ def test_the_command_loads_once(runner, session):
     assert how_many(session, Movement) == movements
     assert how_many(session, Site) == 3
     assert how_many(session, Tag) == 18
+
+
+def test_the_command_refuses_in_production(app, runner, session):
+    """Its coordinator's password is in the README: a real network never gets it."""
+    app.config["ENVIRONMENT"] = "production"
+    for args in (["pantry", "demo"], ["pantry", "demo", "--if-empty"]):
+        result = runner.invoke(args=args)
+        assert result.exit_code != 0 and "not loaded in production" in result.output
+    assert how_many(session, Site) == 0 and how_many(session, Coordinator) == 0
 
 
 def test_if_empty_leaves_a_real_network_alone(session, make_site):

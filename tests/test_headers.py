@@ -155,12 +155,14 @@ def _seen_by(app, environ):
     return seen
 
 
-@pytest.mark.parametrize("proxies, expected", [
-    (0, {"address": "127.0.0.1", "scheme": "http", "host": "localhost"}),
-    (1, {"address": "203.0.113.7", "scheme": "https", "host": "fridges.example"}),
+@pytest.mark.parametrize("proxies, believed, expected", [
+    (0, ["For", "Proto"], {"address": "127.0.0.1", "scheme": "http", "host": "localhost"}),
+    # The host is believed only when a setting says so: it makes every link on a kept page.
+    (1, ["For", "Proto"], {"address": "203.0.113.7", "scheme": "https", "host": "localhost"}),
+    (1, ["For", "Proto", "Host"], {"address": "203.0.113.7", "scheme": "https", "host": "fridges.example"}),
 ])
-def test_forwarded_headers_count_only_behind_a_configured_proxy(app, database_url, proxies, expected):
-    behind = create_app(settings(database_url, PROXIES=proxies))
+def test_forwarded_headers_count_only_behind_a_configured_proxy(app, database_url, proxies, believed, expected):
+    behind = create_app(settings(database_url, PROXIES=proxies, FORWARDED_HEADERS=believed))
     with behind.app_context():
         assert _seen_by(behind, {"REMOTE_ADDR": "127.0.0.1"}) == expected
         db.session.remove()

@@ -216,6 +216,6 @@ def test_a_warm_fridge_is_mailed_to_every_coordinator(app, session, fridge, coor
 def test_a_warm_fridge_mail_that_fails_is_logged_not_raised(app, session, fridge, coordinators, caplog):
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=1)
     reading = warm_reading(app, session, fridge, 8.0)
-    with caplog.at_level(logging.ERROR, logger="pantry.coordinators.alerts"):
+    with caplog.at_level(logging.ERROR):
         too_warm.send(app, reading=reading)
-    assert "could not mail the coordinators" in caplog.text
+    assert "could not send 1 mails" in caplog.text

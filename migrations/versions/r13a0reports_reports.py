@@ -1,7 +1,7 @@
 """Reports of a site's condition: one open report per kind and site, each person's word, their photos
 
 Revision ID: r13a0reports
-Revises: fdd01738950a
+Revises: h12a3f0c5e2b
 Create Date: 2026-12-02 16:42:11.596083
 
 """
@@ -13,7 +13,7 @@ import pantry.database
 
 # revision identifiers, used by Alembic.
 revision = 'r13a0reports'
-down_revision = 'fdd01738950a'
+down_revision = 'h12a3f0c5e2b'
 branch_labels = None
 depends_on = None
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import joinedload
 
 from pantry.care.models import CareRecord, Reading
@@ -46,6 +46,18 @@ class NoteTooLong(Refusal):
     code = "note_too_long"
     status = 422
     message = _l("Keep the note under 500 characters.")
+
+
+class NotPastItsDate(Refusal):
+    code = "not_past_its_date"
+    status = 422
+    message = _l("Only food past its best-before date is removed here. Reload the page and try again.")
+
+
+class TooManyToRemove(Refusal):
+    code = "too_many_to_remove"
+    status = 422
+    message = _l("That is more than the checklist offered. Reload the page and try again.")
 
 
 class CareConflict(Refusal):
@@ -120,19 +132,48 @@ def record_care(session, site, ticked, celsius, note, key, now, *, checklist, li
     return record
 
 
+def claim_warm_alert(session, care, now, every):
+    """Whether this visit's reading is the one that tells coordinators the site is too warm: a
+    reading out of range, made now (not a replay), and no alert for the site within `every`.
+    Claimed by one conditional UPDATE, so two readings at once make one alert."""
+    reading = care.reading
+    if reading is None or reading.in_range or care.created_at != now:
+        return False
+    claimed = session.execute(
+        update(Site)
+        .where(Site.id == care.site_id,
+               or_(Site.warm_alert_sent_at.is_(None), Site.warm_alert_sent_at <= now - every))
+        .values(warm_alert_sent_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return claimed.rowcount == 1
+
+
 def _payload(record):
     celsius = record.reading.celsius if record.reading is not None else None
     return (record.site_id, list(record.checklist), record.note, celsius)
 
 
-def discard_batch(session, site, batch_id, quantity, key, now):
-    """Take a batch past its date out of the fridge: one discard movement for the
-    `quantity` the checklist showed (the ledger never takes a batch below zero)."""
+def discard_batch(session, site, batch_id, quantity, key, now, *, today, most):
+    """Take a batch past its date out of the fridge: one discard movement of what the checklist
+    offered, and nothing it did not: only a batch past its date on `today`, at most what it holds
+    and at most `most` at once (MAX_LOG_QUANTITY, the bound of every log at a label). The same
+    key again answers like the first time, even once the batch is empty."""
     batch = session.get(Batch, batch_id) if ledger.within_ids(batch_id) else None
     if batch is None or batch.site_id != site.id:
         raise UnknownBatch()
-    return ledger.discard(session, site.id, batch.item_id, quantity, key, now,
-                          batch_id=batch.id, source="care")
+    entry = ledger.Entry("discard", key, site.id, batch.item_id, quantity, batch_id=batch.id, source="care")
+    if type(quantity) is int and ledger.find_replay(session, entry) is None:
+        if batch.best_before is None or batch.best_before >= today:
+            raise NotPastItsDate()
+        if not 1 <= quantity <= min(most, batch.quantity):
+            raise TooManyToRemove()
+    return ledger.record(session, entry, now)
+
+
+def offered(batch, most):
+    """How many of a batch past its date the checklist offers to remove in one tap."""
+    return min(batch.quantity, most)
 
 
 def past_date_batches(session, site, today):

@@ -1,4 +1,6 @@
 """The cleaning checklist at the fridge, opened by the site's cleaning label."""
+from datetime import timedelta
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import format_decimal, gettext as _
 from sqlalchemy import select
@@ -47,14 +49,18 @@ def record(code):
     if not form.validate():
         return _checklist_page(tag, form, status=422)
     site, config, now = tag.site, current_app.config, utcnow()
-    care = commit_write(db.session, lambda: rules.record_care(
-        db.session, site, form.ticked.data or [], form.celsius, form.note.data or "", form.key.data, now,
-        checklist=list(config["CARE_CHECKLIST"]), limits=config["TEMPERATURE_LIMITS"],
-    ))
-    reading = care.reading
-    # Only the request that made the record announces it: a replayed form finds it made earlier.
-    if reading is not None and not reading.in_range and care.created_at == now:
-        too_warm.send(current_app._get_current_object(), reading=reading)
+
+    def write():
+        care = rules.record_care(
+            db.session, site, form.ticked.data or [], form.celsius, form.note.data or "", form.key.data, now,
+            checklist=list(config["CARE_CHECKLIST"]), limits=config["TEMPERATURE_LIMITS"],
+        )
+        every = timedelta(minutes=config["WARM_ALERT_MINUTES"])
+        return care, rules.claim_warm_alert(db.session, care, now, every)
+
+    care, alert = commit_write(db.session, write)
+    if alert:  # at most one a site per WARM_ALERT_MINUTES, and never for a replayed form
+        too_warm.send(current_app._get_current_object(), reading=care.reading)
     return redirect(url_for("care.thanks", code=tag.code, key=care.idempotency_key), 303)
 
 
@@ -84,9 +90,9 @@ def discard(code):
     form = DiscardForm()
     if not form.validate():
         return _checklist_page(tag, ChecklistForm(formdata=None), status=422, discard_form=form)
-    site, now = tag.site, utcnow()
+    site, now, most = tag.site, utcnow(), current_app.config["MAX_LOG_QUANTITY"]
     movement = commit_write(db.session, lambda: rules.discard_batch(
-        db.session, site, form.batch.data, form.quantity.data, form.key.data, now,
+        db.session, site, form.batch.data, form.quantity.data, form.key.data, now, today=local_today(now), most=most,
     ))
     flash(_("Removed: %(count)d %(item)s. Thank you.", count=movement.quantity, item=movement.item.name), "logged")
     return redirect(url_for("care.checklist", code=tag.code), 303)
@@ -121,6 +127,7 @@ def _checklist_page(tag, form, status=200, discard_form=None):
         "care/checklist.html", tag=tag, site=site, form=form, discard_form=discard_form,
         takes_readings=_takes_readings(site),
         past_date=rules.past_date_batches(db.session, site, local_today()),
+        most=current_app.config["MAX_LOG_QUANTITY"], offered=rules.offered,
         checklist=current_app.config["CARE_CHECKLIST"],
     )
     # Keys are made per page: a page from the back button must not resend an old one.

@@ -1,5 +1,7 @@
 """Coordinators hear at once when a fridge is too warm: a receiver of pantry.signals.too_warm
-mails every coordinator who can sign in. A mail that fails is logged; the reading stays saved."""
+mails every coordinator who can sign in, after the volunteer's page has been answered (at most
+one alert a site per WARM_ALERT_MINUTES: pantry.care.rules.claim_warm_alert). A mail that
+fails is logged; the reading stays saved."""
 import logging
 from contextlib import nullcontext
 
@@ -28,8 +30,9 @@ def mail_coordinators(sender, reading, **extra):
     try:
         with nullcontext() if has_app_context() else sender.app_context():
             config = current_app.config
-            sent = mail.send(config, _messages(config, reading))
-            logger.info("told %d coordinators that %s is too warm", sent, reading.site.name)
+            messages = _messages(config, reading)
+            mail.send_after_answer(config, messages)
+            logger.info("telling %d coordinators that %s is too warm", len(messages), reading.site.name)
     except Exception:  # a warm fridge must never turn a volunteer's reading into an error page
         logger.exception("could not mail the coordinators about too warm reading %s", getattr(reading, "id", None))
         if has_app_context():

@@ -3,6 +3,7 @@ from flask import Blueprint, abort, flash
 from flask_login import current_user
 from sqlalchemy import select
 
+from pantry import journal
 from pantry.extensions import db
 from pantry.sites.models import Site
 from pantry.sites.rules import SLUG_PATTERN
@@ -17,6 +18,12 @@ def _kept_by_no_one(response):
     proxy keeps them (a coordinator may sign in on a library computer)."""
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.before_request
+def _journaled():
+    """Nothing a coordinator screen changes commits without its journal line."""
+    journal.require(db.session)
 
 
 def site_or_404(slug):

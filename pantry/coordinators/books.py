@@ -4,12 +4,13 @@ from datetime import datetime, time, timedelta
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from pantry.clock import deployment_zone
+from pantry.coordinators import journaled
 from pantry.coordinators.blueprint import bp, refuse, site_or_404, who
 from pantry.coordinators.forms import CorrectionForm, CountForm, LedgerFilterForm
 from pantry.coordinators.network import stock_rows
@@ -64,8 +65,8 @@ def movement(slug, movement_id):
     if form.validate_on_submit():
         now = utcnow()
         try:
-            correction = commit_write(db.session, lambda: ledger.correct(
-                db.session, movement_id, form.key.data, now,
+            correction = commit_write(db.session, lambda: journaled.correct(
+                db.session, current_user, movement_id, form.key.data, now,
                 source="coordinator", recorded_by=who(), note=(form.note.data or "").strip(),
             ))
         except LedgerError as error:
@@ -102,8 +103,8 @@ def count(slug):
         return _stock_page(site, form, 422)
     now = utcnow()
     try:
-        counted = commit_write(db.session, lambda: ledger.count(
-            db.session, site.id, item.id, form.counted.data, form.key.data, now,
+        counted = commit_write(db.session, lambda: journaled.count(
+            db.session, current_user, site, item, form.counted.data, form.key.data, now,
             source="coordinator", recorded_by=who(),
         ))
     except LedgerError as error:

@@ -11,6 +11,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from pantry import journal
+from pantry import emails
 from pantry.coordinators.models import Coordinator, Invitation, hash_token, new_token
 from pantry.refusals import Refusal
 from pantry.sites.rules import has_control_characters
@@ -67,16 +69,22 @@ class UsedInvitation(InvitationError):
     )
 
 
+class WaitingForAgreement(InvitationError):
+    code = "waiting_for_agreement"
+    status = 403
+    message = _l("This link works once a second coordinator has agreed to the invitation. Ask them to look "
+                 "at the coordinators page.")
 class SignInFailed(InvitationError):
     code = "sign_in_failed"
     message = _l("Email or password is wrong.")
 
 
 def normalise_email(email):
+    """Exactly one address (pantry.emails), lowercased."""
     email = (email or "").strip().lower()
-    if len(email) > EMAIL_MAX or not EMAIL_PATTERN.fullmatch(email):
+    if len(email) > EMAIL_MAX or not EMAIL_PATTERN.fullmatch(email) or not emails.is_one_address(email):
         raise BadEmail()
-    return email
+    return emails.one_address(email)
 
 
 def check_password(password):
@@ -91,13 +99,15 @@ def invite(session, email, name, now, base_url, days, invited_by):
     """Make a one-time link to set a password, and the coordinator it belongs to if new.
 
     Returns (coordinator, link). Inviting someone who is already a coordinator issues a
-    fresh link: that is how a forgotten password is reset, since every coordinator is a
-    peer who may help another. Their current password keeps working until the link is
-    used (so nobody can lock a peer out), their older links stop working, and the new
-    Invitation records who asked for it.
+    fresh link: that is how a forgotten password is reset. Their current password keeps
+    working until the link is used (so nobody can lock a peer out), their older links stop
+    working, and the new Invitation records who asked for it.
+
+    The admin screens never reach this for a member (membership.invite refuses it): a new
+    password for a member comes by the reset link mailed to them, or by two others agreeing.
     """
     email = normalise_email(email)
-    name = _clean_name(name)
+    name = clean_name(name)
     coordinator = session.scalar(select(Coordinator).where(Coordinator.email == email))
     if coordinator is None:
         coordinator = Coordinator(email=email, name=name, created_at=now)
@@ -123,7 +133,7 @@ def add_with_password(session, email, name, password, now):
     person at the keyboard already runs the server). For an existing coordinator it
     sets a new password, and their open links stop working."""
     email = normalise_email(email)
-    name = _clean_name(name)
+    name = clean_name(name)
     check_password(password)
     coordinator = session.scalar(select(Coordinator).where(Coordinator.email == email))
     if coordinator is None:
@@ -132,7 +142,9 @@ def add_with_password(session, email, name, password, now):
     elif name:
         coordinator.name = name
     coordinator.set_password(password)
+    coordinator.joined_at, coordinator.left_at = coordinator.joined_at or now, None
     session.flush()
+    journal.record(session, None, "coordinator.added", email, {}, {"name": coordinator.name}, now)
     _retire_open_links(session, coordinator, now)
     return coordinator
 
@@ -148,6 +160,8 @@ def open_invitation(session, token, now):
         raise UsedInvitation()
     if invitation.expires_at <= now:
         raise ExpiredInvitation()
+    if invitation.waiting:
+        raise WaitingForAgreement()
     return invitation
 
 
@@ -181,7 +195,7 @@ def authenticate(session, email, password):
     coordinator = None
     if EMAIL_PATTERN.fullmatch(email) and len(email) <= EMAIL_MAX and len(password) <= PASSWORD_MAX:
         coordinator = session.scalar(select(Coordinator).where(Coordinator.email == email))
-    if coordinator is None or coordinator.password_hash is None:
+    if coordinator is None or coordinator.password_hash is None or coordinator.left_at is not None:
         check_password_hash(_stand_in_hash(), password[:PASSWORD_MAX])
         raise SignInFailed()
     if not coordinator.check_password(password):
@@ -189,7 +203,21 @@ def authenticate(session, email, password):
     return coordinator
 
 
-def _clean_name(name):
+def end_sessions(session, coordinator_id, now):
+    """Sign out everywhere: every session cookie of this coordinator stops working, a copy of
+    one too (the cookie's fingerprint holds the generation this bumps). In the journal, so the
+    others can see when someone ended their sessions."""
+    coordinator = session.get(Coordinator, coordinator_id)
+    journal.record(session, coordinator, "coordinator.signed_out", coordinator.display_name, {}, {}, now)
+    session.execute(
+        update(Coordinator)
+        .where(Coordinator.id == coordinator_id)
+        .values(session_generation=Coordinator.session_generation + 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def clean_name(name):
     name = " ".join((name or "").split())
     if len(name) > NAME_MAX or has_control_characters(name):
         raise BadName()

@@ -1,10 +1,11 @@
 """A site's printed labels: make a tag, revoke or replace one, and download label sheets to print."""
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from pantry.coordinators import journaled
 from pantry.coordinators.blueprint import bp, site_or_404
 from pantry.coordinators.forms import ButtonForm, TagForm
 from pantry.database import commit_write, utcnow
@@ -12,7 +13,7 @@ from pantry.extensions import db
 from pantry.refusals import Refusal
 from pantry.stock.models import Item
 from pantry.tags.models import Tag
-from pantry.tags.rules import RevokedTag, issue_tag, live_tags, replace_tag, revoke_tag
+from pantry.tags.rules import RevokedTag, live_tags
 
 PAPERS = {"a4": _l("A4"), "letter": _l("US Letter")}
 
@@ -35,7 +36,8 @@ def tags(slug):
     if form.validate_on_submit():
         item = db.session.get(Item, form.item.data) if form.purpose.data == "item" else None
         now = utcnow()
-        tag = commit_write(db.session, lambda: issue_tag(db.session, site, form.purpose.data, now, item=item))
+        tag = commit_write(db.session, lambda: journaled.issue_tag(
+            db.session, current_user, site, form.purpose.data, now, item=item))
         flash(_("New label %(code)s. Download it and stick it on the fridge.", code=tag.code), "logged")
         return redirect(url_for("coordinators.tag", code=tag.code), 303)
     status = 422 if form.errors else 200
@@ -62,7 +64,7 @@ def revoke(code):
             flash(_("Label %(code)s was already out of use.", code=found.code), "warning")
         else:
             now = utcnow()
-            commit_write(db.session, lambda: revoke_tag(db.session, found, now))
+            commit_write(db.session, lambda: journaled.revoke_tag(db.session, current_user, found, now))
             flash(_("Label %(code)s no longer works. Take it off the fridge.", code=found.code), "logged")
     return redirect(url_for("coordinators.tags", slug=found.site.slug), 303)
 
@@ -79,7 +81,7 @@ def replace(code):
                 code=found.code), "error")
         return redirect(url_for("coordinators.tags", slug=found.site.slug), 303)
     now = utcnow()
-    new = commit_write(db.session, lambda: replace_tag(db.session, found, now))
+    new = commit_write(db.session, lambda: journaled.replace_tag(db.session, current_user, found, now))
     flash(_("Label %(old)s no longer works. Its replacement is %(new)s: print it and stick it over the old one.",
             old=code, new=new.code), "logged")
     return redirect(url_for("coordinators.tag", code=new.code), 303)

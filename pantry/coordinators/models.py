@@ -1,10 +1,11 @@
-"""Coordinators (all peers) and the one-time links that let them set a password."""
+"""Coordinators (all peers), the one-time links that let them set a password, the links that
+confirm a new email address, and the reviews of a coordinator's membership with their votes."""
 import hashlib
 import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -18,6 +19,16 @@ class Coordinator(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(120), default="")
     password_hash: Mapped[str | None] = mapped_column(String(256))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # first password set
+    language: Mapped[str] = mapped_column(String(8), default="")
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # stepped down or removed by review
+
+    @property
+    def is_member(self):
+        """Joined (a password set) and not left: who counts, votes and agrees."""
+        return self.password_hash is not None and self.left_at is None
+    # Part of every session's fingerprint: signing out bumps it, so a copied cookie stops working.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     def set_password(self, password):
         self.password_hash = generate_password_hash(password)
@@ -30,13 +41,15 @@ class Coordinator(UserMixin, db.Model):
         return self.name or self.email
 
     def get_id(self):
-        """What the session cookie holds: the id and a fingerprint of the password, so setting a
-        new password (after a lost phone, say) ends every session signed in with the old one."""
+        """What the session cookie holds: the id and a fingerprint of the password and the session
+        generation, so setting a new password (after a lost phone, say) or signing out ends every
+        session signed in before."""
         return f"{self.id}:{self.password_fingerprint}"
 
     @property
     def password_fingerprint(self):
-        return hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:16]
+        signed_in_with = f"{self.password_hash or ''}:{self.session_generation or 0}"
+        return hashlib.sha256(signed_in_with.encode()).hexdigest()[:16]
 
 
 class Invitation(db.Model):
@@ -46,11 +59,106 @@ class Invitation(db.Model):
     coordinator_id: Mapped[int] = mapped_column(ForeignKey(Coordinator.id), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     invited_by: Mapped[str] = mapped_column(String(254), default="")
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey(Coordinator.id))
+    # From three coordinators on, a second one agrees before the link works.
+    needs_agreement: Mapped[bool] = mapped_column(default=False)
+    agreed_by_id: Mapped[int | None] = mapped_column(ForeignKey(Coordinator.id))
+    agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    coordinator: Mapped[Coordinator] = relationship()
+    coordinator: Mapped[Coordinator] = relationship(foreign_keys=[coordinator_id])
+    inviter: Mapped[Coordinator | None] = relationship(foreign_keys=[invited_by_id])
+    agreed_by: Mapped[Coordinator | None] = relationship(foreign_keys=[agreed_by_id])
+
+    @property
+    def waiting(self):
+        return self.needs_agreement and self.agreed_at is None
+
+
+class EmailConfirmation(db.Model):
+    """A link mailed to a new address; the address becomes the coordinator's once it is opened."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coordinator_id: Mapped[int] = mapped_column(ForeignKey(Coordinator.id), index=True)
+    new_email: Mapped[str] = mapped_column(String(254))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Review(db.Model):
+    """A proposal about one coordinator's membership, voted on by those who were members when it opened."""
+
+    __table_args__ = (CheckConstraint("outcome IS NULL OR outcome IN ('remove', 'keep')", name="outcome"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey(Coordinator.id), index=True)
+    opened_by_id: Mapped[int] = mapped_column(ForeignKey(Coordinator.id), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text, default="")
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    round: Mapped[int] = mapped_column(default=1)
+    round_ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[str | None] = mapped_column(String(8))
+
+    subject: Mapped[Coordinator] = relationship(foreign_keys=[subject_id])
+    opened_by: Mapped[Coordinator] = relationship(foreign_keys=[opened_by_id])
+
+    @property
+    def is_open(self):
+        return self.closed_at is None
+
+
+class ReviewVoter(db.Model):
+    """Who may vote on a review: the members when it opened, written then, the person concerned too."""
+
+    review_id: Mapped[int] = mapped_column(ForeignKey(Review.id), primary_key=True)
+    coordinator_id: Mapped[int] = mapped_column(ForeignKey(Coordinator.id), primary_key=True)
+
+
+class ReviewVote(db.Model):
+    """One voter's scores in one round, -2 to +2 for each choice."""
+
+    __table_args__ = (
+        UniqueConstraint("review_id", "round", "voter_id"),
+        *(CheckConstraint(f"{choice} BETWEEN -2 AND 2", name=f"{choice}_score")
+          for choice in ("remove", "keep", "discuss")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey(Review.id), index=True)
+    round: Mapped[int]
+    voter_id: Mapped[int] = mapped_column(ForeignKey(Coordinator.id))
+    remove: Mapped[int]
+    keep: Mapped[int]
+    discuss: Mapped[int]
+    cast_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    voter: Mapped[Coordinator] = relationship()
+
+
+class Recovery(db.Model):
+    """A way back in for a coordinator who forgot their password when no mail is set up: one
+    coordinator asks, a second agrees, and the first of them to hand it over gets the link."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey(Coordinator.id), index=True)
+    asked_by_id: Mapped[int] = mapped_column(ForeignKey(Coordinator.id))
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    agreed_by_id: Mapped[int | None] = mapped_column(ForeignKey(Coordinator.id))
+    agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    handed_by_id: Mapped[int | None] = mapped_column(ForeignKey(Coordinator.id))
+    handed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    told_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the owner saw it at their next sign-in
+
+    subject: Mapped[Coordinator] = relationship(foreign_keys=[subject_id])
+    asked_by: Mapped[Coordinator] = relationship(foreign_keys=[asked_by_id])
+    agreed_by: Mapped[Coordinator | None] = relationship(foreign_keys=[agreed_by_id])
+    handed_by: Mapped[Coordinator | None] = relationship(foreign_keys=[handed_by_id])
 
 
 def new_token():

@@ -1,9 +1,10 @@
 """The network's shape: its sites, its items, and the target level of each item at each site."""
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _, ngettext
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from pantry.coordinators import journaled
 from pantry.coordinators.blueprint import bp, refuse, site_or_404
 from pantry.coordinators.forms import ItemForm, SiteForm, targets_form
 from pantry.database import commit_write, utcnow
@@ -31,7 +32,7 @@ def new_site():
     if form.validate_on_submit():
         now, details = utcnow(), _details(form, SITE_FIELDS)
         try:
-            site = commit_write(db.session, lambda: site_rules.create_site(db.session, now, **details))
+            site = commit_write(db.session, lambda: journaled.create_site(db.session, current_user, now, **details))
         except site_rules.SiteError as error:
             refuse(error, form)
         else:
@@ -48,7 +49,7 @@ def edit_site(slug):
     if form.validate_on_submit():
         now, details = utcnow(), _details(form, SITE_FIELDS)
         try:
-            commit_write(db.session, lambda: site_rules.update_site(db.session, site, now, **details))
+            commit_write(db.session, lambda: journaled.update_site(db.session, current_user, site, now, **details))
         except site_rules.SiteError as error:
             refuse(error, form)
         else:
@@ -71,7 +72,7 @@ def new_item():
     if form.validate_on_submit():
         now, details = utcnow(), _details(form, ITEM_FIELDS)
         try:
-            item = commit_write(db.session, lambda: item_rules.create_item(db.session, now, **details))
+            item = commit_write(db.session, lambda: journaled.create_item(db.session, current_user, now, **details))
         except item_rules.ItemError as error:
             refuse(error, form)
         else:
@@ -88,7 +89,7 @@ def edit_item(item_id):
     if form.validate_on_submit():
         now, details = utcnow(), _details(form, ITEM_FIELDS)
         try:
-            commit_write(db.session, lambda: item_rules.update_item(db.session, item, now, **details))
+            commit_write(db.session, lambda: journaled.update_item(db.session, current_user, item, now, **details))
         except item_rules.ItemError as error:
             refuse(error, form)
         else:
@@ -109,7 +110,7 @@ def targets(slug):
         wanted = {item.id: form[f"item_{item.id}"].data for item, _stock in rows if form[f"item_{item.id}"].raw_data}
         now = utcnow()
         try:
-            changed = commit_write(db.session, lambda: item_rules.set_targets(db.session, site.id, wanted, now))
+            changed = commit_write(db.session, lambda: journaled.set_targets(db.session, current_user, site, wanted, now))
         except item_rules.ItemError as error:
             if isinstance(error.field, int):
                 error.field = f"item_{error.field}"

@@ -6,18 +6,19 @@ from datetime import UTC, datetime, time, timedelta
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, format_date, format_datetime, gettext as _, ngettext
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from pantry import mail
 from pantry.clock import deployment_zone
+from pantry.coordinators import journaled
 from pantry.coordinators.blueprint import bp, refuse, site_or_404
 from pantry.coordinators.forms import ButtonForm, EndPatternForm, OneOffShiftForm, PatternForm, WeekForm
 from pantry.database import commit_write, utcnow
 from pantry.extensions import db
-from pantry.shifts import listing, planning
+from pantry.shifts import listing
 from pantry.shifts.errors import ShiftError, ShiftInThePast
 from pantry.shifts.models import Shift, ShiftPattern
 from pantry.sites.models import Site
@@ -63,8 +64,8 @@ def end_pattern(slug, pattern_id):
     if end_form.validate_on_submit():
         now, zone, last_day = utcnow(), deployment_zone(), end_form.last_day.data
         try:
-            plan = commit_write(db.session, lambda: planning.end_pattern(
-                db.session, found, last_day, now, zone, weeks=current_app.config["SHIFT_WEEKS_AHEAD"]))
+            plan = commit_write(db.session, lambda: journaled.end_pattern(
+                db.session, current_user, found, last_day, now, zone, weeks=current_app.config["SHIFT_WEEKS_AHEAD"]))
         except ShiftError as error:
             error.field = "last_day"
             refuse(error, end_form)
@@ -86,8 +87,8 @@ def new_shift(slug):
     if form.validate_on_submit():
         now, zone, data = utcnow(), deployment_zone(), form.data
         try:
-            shift = commit_write(db.session, lambda: planning.add_shift(
-                db.session, site, data["kind"], data["day"], data["starts_at"], data["ends_at"], data["capacity"],
+            shift = commit_write(db.session, lambda: journaled.add_shift(
+                db.session, current_user, site, data["kind"], data["day"], data["starts_at"], data["ends_at"], data["capacity"],
                 now, zone))
         except ShiftError as error:
             if isinstance(error, ShiftInThePast):
@@ -121,7 +122,7 @@ def cancel_shift(shift_id):
         return back
     now = utcnow()
     try:
-        told = commit_write(db.session, lambda: planning.cancel_shift(db.session, shift, now))
+        told = commit_write(db.session, lambda: journaled.cancel_shift(db.session, current_user, shift, now))
     except ShiftError as error:
         refuse(error)
         return back
@@ -192,8 +193,8 @@ def _save_pattern(site, pattern):
         now, zone, fields = utcnow(), deployment_zone(), form.pattern_fields()
         try:
             weeks = current_app.config["SHIFT_WEEKS_AHEAD"]
-            plan = commit_write(db.session, lambda: planning.save_pattern(
-                db.session, site, now, zone, pattern=pattern, weeks=weeks, **fields))
+            plan = commit_write(db.session, lambda: journaled.save_pattern(
+                db.session, current_user, site, now, zone, pattern=pattern, weeks=weeks, **fields))
         except ShiftError as error:
             refuse(error, form)
             status = 422

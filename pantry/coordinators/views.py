@@ -5,17 +5,18 @@ network.py (sites, items, targets), labels.py (tags), books.py (ledger, counts),
 reports.py (neighbours' reports); alerts.py mails coordinators when a fridge is too warm."""
 import hmac
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import format_datetime, gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from pantry import security
+from pantry import security, sign_in_limits
 from pantry.coordinators import alerts, books, dashboard, exports, labels, network, reports, rota  # noqa: F401  (they join bp)
-from pantry.coordinators import invitations
+from pantry.coordinators import journal_pages, peers, recovery_pages, review_pages  # noqa: F401  (they join bp)
+from pantry.coordinators import invitations, membership, notices, recovery
 from pantry.coordinators.blueprint import bp
 from pantry.coordinators.forms import ButtonForm, InviteForm, PasswordForm, SignInForm
-from pantry.coordinators.models import Coordinator
+from pantry.coordinators.models import Coordinator, Review
 from pantry.database import commit_write, utcnow
 from pantry.extensions import db, login
 from pantry.languages import safe_next
@@ -42,7 +43,8 @@ def load_coordinator(session_id):
     if not coordinator_id.isascii() or not coordinator_id.isdigit() or int(coordinator_id) > LARGEST_ID:
         return None
     coordinator = db.session.get(Coordinator, int(coordinator_id))
-    if coordinator is None or not hmac.compare_digest(coordinator.password_fingerprint, fingerprint):
+    if coordinator is None or coordinator.left_at is not None \
+            or not hmac.compare_digest(coordinator.password_fingerprint, fingerprint):
         return None
     return coordinator
 
@@ -52,12 +54,12 @@ def load_coordinator(session_id):
 def home():
     sites = db.session.scalars(select(Site).order_by(Site.name)).all()
     summaries = shelves.summaries(db.session, [site.id for site in sites])
-    return render_template("coordinators/home.html", sites=sites, summaries=summaries)
+    about_me = db.session.scalar(select(Review).where(Review.subject_id == current_user.id, Review.closed_at.is_(None)))
+    return render_template("coordinators/home.html", sites=sites, summaries=summaries, about_me=about_me)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @security.sign_in
-@security.sign_in_email
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("coordinators.home"), 303)
@@ -65,12 +67,16 @@ def sign_in():
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
+        if not sign_in_limits.may_try(form.email.data):
+            abort(429)
         try:
             coordinator = invitations.authenticate(db.session, form.email.data, form.password.data)
         except invitations.SignInFailed as error:
+            sign_in_limits.count_failure(form.email.data)
             form.password.errors.append(error.message)
         else:
             _start_session(coordinator)
+            _tell_of_recoveries(coordinator)
             return redirect(_after_sign_in(form.next.data), 303)
     status = 422 if form.is_submitted() else 200
     return render_template("coordinators/sign_in.html", form=form), status
@@ -80,6 +86,9 @@ def sign_in():
 @login_required
 def sign_out():
     if ButtonForm().validate_on_submit():
+        coordinator_id = current_user.id
+        now = utcnow()
+        commit_write(db.session, lambda: invitations.end_sessions(db.session, coordinator_id, now))
         logout_user()
         session.clear()
         flash(_("You are signed out."), "logged")
@@ -96,11 +105,10 @@ def welcome(token):
     except invitations.InvitationError as error:
         return _no_store(render_template("coordinators/welcome.html", refusal=error.message), error.status)
     form = PasswordForm()
+    had_password = invitation.coordinator.password_hash is not None
     if form.validate_on_submit():
         try:
-            coordinator = commit_write(
-                db.session, lambda: invitations.accept(db.session, token, form.password.data, now)
-            )
+            coordinator = commit_write(db.session, lambda: membership.join(db.session, token, form.password.data, now))
         except invitations.BadPassword as error:
             db.session.rollback()
             form.password.errors.append(error.message)
@@ -108,12 +116,13 @@ def welcome(token):
             db.session.rollback()
             return _no_store(render_template("coordinators/welcome.html", refusal=error.message), error.status)
         else:
+            if had_password:  # a new one replaced it: the owner hears of it, in case it was not them
+                notices.send_password_changed(current_app.config, coordinator, now)
             _start_session(coordinator)
             flash(_("Your password is set. Welcome, %(name)s.", name=coordinator.display_name), "logged")
             return redirect(url_for("coordinators.home"), 303)
-    status = 422 if form.errors else 200
     page = render_template("coordinators/welcome.html", form=form, coordinator=invitation.coordinator)
-    return _no_store(page, status)
+    return _no_store(page, 422 if form.errors else 200)
 
 
 @bp.route("/invite", methods=["GET", "POST"])
@@ -121,24 +130,32 @@ def welcome(token):
 def invite():
     form = InviteForm()
     if form.validate_on_submit():
-        config = current_app.config
-        now = utcnow()
+        config, now = current_app.config, utcnow()
         try:
-            coordinator, link = commit_write(db.session, lambda: invitations.invite(
-                db.session, form.email.data, form.name.data, now, config["BASE_URL"],
-                days=config["INVITATION_DAYS"], invited_by=current_user.email,
-            ))
-        except invitations.InvitationError as error:
+            invitation, link = commit_write(db.session, lambda: membership.invite(
+                db.session, current_user, form.email.data, form.name.data, now, config["BASE_URL"],
+                days=config["INVITATION_DAYS"]))
+        except (invitations.InvitationError, membership.MembershipError) as error:
             db.session.rollback()
             form[_invite_field(error)].errors.append(error.message)
-        else:
-            page = render_template(
-                "coordinators/invited.html", coordinator=coordinator, link=link, days=config["INVITATION_DAYS"]
-            )
-            return _no_store(page, 200)
-    coordinators = db.session.scalars(select(Coordinator).order_by(Coordinator.email)).all()
+            return render_template("coordinators/invite.html", form=form), error.status
+        page = render_template("coordinators/invited.html", coordinator=invitation.coordinator, link=link,
+                               days=config["INVITATION_DAYS"], waiting=invitation.waiting)
+        return _no_store(page, 200)
     status = 422 if form.errors else 200
-    return render_template("coordinators/invite.html", form=form, coordinators=coordinators), status
+    return render_template("coordinators/invite.html", form=form), status
+
+
+
+def _tell_of_recoveries(coordinator):
+    """The owner learns, at their next sign-in, of every link two others issued for them."""
+    now = utcnow()
+    for found in commit_write(db.session, lambda: recovery.tell(db.session, coordinator, now)):
+        flash(_("On %(when)s, %(asked)s and %(agreed)s issued a one-time link to your account, handed over by "
+                "%(handed)s. If you did not ask for it, tell the other coordinators.",
+                when=format_datetime(found.handed_at, "short"), asked=found.asked_by.display_name,
+                agreed=found.agreed_by.display_name, handed=found.handed_by.display_name), "warning")
+
 
 
 def _start_session(coordinator):

@@ -20,7 +20,8 @@ class RenderedPages:
         seconds = current_app.config["PAGE_CACHE_SECONDS"]
         if not seconds or "_flashes" in session:
             return render()
-        key = (request.full_path, str(get_locale()))
+        # Everything of the request a page's links are made from, so no request makes another's page.
+        key = (request.scheme, request.host, request.script_root, request.full_path, str(get_locale()))
         kept = self._kept.get(key)
         now = time.monotonic()
         if kept and kept[0] == version and now - kept[1] < seconds:

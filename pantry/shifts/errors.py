@@ -43,18 +43,6 @@ class SignUpsClosed(ShiftError):
     message = _l("Sign-ups for this shift have closed.")
 
 
-class AlreadySignedUp(ShiftError):
-    code = "already_signed_up"
-    status = 409
-    message = _l("You already have a place on this shift.")
-
-
-class OverlappingShift(ShiftError):
-    code = "overlapping_shift"
-    status = 409
-    message = _l("You already have a place on another shift at that time.")
-
-
 class UnknownSignUp(ShiftError):
     code = "unknown_sign_up"
     status = 404

@@ -2,13 +2,13 @@
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
+
+from pantry import emails
 from pantry.forms import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 KEY_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
-# Loose on purpose: something, an @, something with a dot. The mail server has the last word.
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 # Text direction overrides and isolates: they can make a name on a public list read as another.
 DIRECTION_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
@@ -24,6 +24,15 @@ def plain_text(form, field):
         for character in field.data
     ):
         raise ValidationError(_l("Please type this again without line breaks or invisible control characters."))
+
+
+def one_email_address(form, field):
+    """Exactly one address (email-validator): no second recipient, no ?bcc= extras."""
+    if field.data:
+        try:
+            field.data = emails.one_address(field.data)
+        except emails.NotOneAddress:
+            raise ValidationError(_l("That does not look like an email address, for example ana@example.org.")) from None
 
 
 def has_a_digit(form, field):
@@ -52,7 +61,7 @@ class SignUpForm(FlaskForm):
             Optional(),
             Length(max=254, message=_l("That email address is too long.")),
             plain_text,
-            Regexp(EMAIL_PATTERN, message=_l("That does not look like an email address, for example ana@example.org.")),
+            one_email_address,
         ],
     )
     phone = StringField(

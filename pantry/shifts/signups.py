@@ -1,7 +1,13 @@
 """Taking and giving back a place on a shift, without an account.
 
 A place is taken by `UPDATE shift SET taken = taken + 1 WHERE taken < capacity`: however
-many people press "Sign up" at once, no more succeed than there are places."""
+many people press "Sign up" at once, no more succeed than there are places.
+
+No answer depends on whether someone else's email is stored: a sign-up with an email that
+already holds a place on the shift, or on one at the same time, is answered like any other
+(it takes a place, if there is one), but the new place is kept without the email, so one
+address never holds two places at once; the owner of the address is told by mail, with the
+new place's link to give it back (`earlier_places`, pantry.shifts.notices)."""
 import hashlib
 import hmac
 from datetime import timedelta
@@ -10,8 +16,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, text, update
 
 from pantry.shifts.errors import (
-    AlreadySignedUp,
-    OverlappingShift,
     ShiftCancelled,
     ShiftError,
     ShiftFull,
@@ -65,7 +69,10 @@ def sign_up(session, shift_id, name, email, phone, show_name, key, token, now, c
     if now > shift.starts_at - cutoff:
         raise SignUpsClosed()
     if email:
-        _check_free(session, shift, email)
+        # Two sign-ups with one address at once: the second waits, then sees the first.
+        _serialise(session, EMAILS, email)
+        if earlier_places(session, shift, email):
+            email = None
     taken = session.execute(
         update(Shift)
         .where(Shift.id == shift.id, Shift.taken < Shift.capacity, Shift.cancelled_at.is_(None))
@@ -114,26 +121,26 @@ def cancel_sign_up(session, token, now, notice=timedelta(hours=2)):
     return place
 
 
-def _check_free(session, shift, email):
-    """The same person (same email) never holds two places on one shift, nor on two
-    shifts that overlap. On PostgreSQL an advisory lock per email serialises the check;
-    SQLite's writers are serialised already."""
-    _serialise(session, EMAILS, email)
-    clashes = session.execute(
-        select(Shift.id)
-        .join(SignUp, SignUp.shift_id == Shift.id)
+def earlier_places(session, shift, email, but=None):
+    """The live places held with `email` on `shift` or on a shift that overlaps it (other than
+    the place `but`), the soonest first: what the owner of the address is told of."""
+    if not email:
+        return []
+    query = (
+        select(SignUp)
+        .join(Shift, SignUp.shift_id == Shift.id)
         .where(
-            func.lower(SignUp.email) == email.lower(),
+            func.lower(SignUp.email) == email.strip().lower(),
             SignUp.cancelled_at.is_(None),
             Shift.cancelled_at.is_(None),
             Shift.starts_at < shift.ends_at,
             Shift.ends_at > shift.starts_at,
         )
-    ).scalars().all()
-    if shift.id in clashes:
-        raise AlreadySignedUp()
-    if clashes:
-        raise OverlappingShift()
+        .order_by(Shift.starts_at, SignUp.id)
+    )
+    if but is not None:
+        query = query.where(SignUp.id != but.id)
+    return session.scalars(query).all()
 
 
 def _serialise(session, space, value):

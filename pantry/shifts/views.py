@@ -13,7 +13,7 @@ from pantry import security
 from pantry.clock import deployment_zone, local_today
 from pantry.database import commit_write, utcnow
 from pantry.extensions import db
-from pantry.shifts import calendars, listing, signups
+from pantry.shifts import calendars, listing, notices, signups
 from pantry.shifts.errors import ShiftError, ShiftOver, TooLateToCancel, UnknownSignUp
 from pantry.shifts.forms import CancelForm, SignUpForm
 from pantry.shifts.models import Shift
@@ -71,19 +71,19 @@ def sign_up(shift_id):
     form = SignUpForm()
     if not form.validate():
         return _shift_page(shift, form, status=422)
-    key = form.key.data
+    key, now = form.key.data, utcnow()
     token = signups.manage_token(current_app.secret_key, key)
-    cutoff = timedelta(minutes=current_app.config["SIGN_UP_CUTOFF_MINUTES"])
-    language = str(get_locale())
-    now = utcnow()
     try:
-        commit_write(db.session, lambda: signups.sign_up(
+        place = commit_write(db.session, lambda: signups.sign_up(
             db.session, shift_id, form.name.data, form.email.data or None, form.phone.data or None,
-            form.show_name.data, key, token, now, cutoff=cutoff, language=language,
+            form.show_name.data, key, token, now, cutoff=_cutoff(), language=str(get_locale()),
         ))
     except ShiftError as refusal:
         db.session.rollback()
         return _shift_page(db.get_or_404(Shift, shift_id), form, refusal=refusal, status=refusal.status)
+    if place.created_at == now:  # made by this request, not a replay
+        link = signups.manage_url(_base_url(), token)
+        notices.mail_earlier_places(db.session, current_app.config, place, form.email.data, link)
     # The same form sent again replays: the same key gives the same token, so the same page.
     return redirect(url_for("shifts.manage", token=token), 303)
 

@@ -32,6 +32,8 @@ class Site(db.Model):
     hours: Mapped[str] = mapped_column(String(120), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When coordinators were last mailed that it is too warm (at most one mail per WARM_ALERT_MINUTES).
+    warm_alert_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def kind_label(self):

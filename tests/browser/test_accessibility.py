@@ -21,7 +21,7 @@ from flask import url_for
 
 from pantry.care import rules as care
 from pantry.clock import deployment_zone, local_today
-from pantry.coordinators import invitations
+from pantry.coordinators import invitations, membership, recovery, reviews
 from pantry.database import utcnow
 from pantry.shifts import planning, signups
 from pantry.sites import rules as site_rules
@@ -55,6 +55,7 @@ class World:
     movement: int
     sign_up_token: str
     invitation_token: str
+    peers: dict  # the coordinators' own routes: a peer, an invitation, a review, a recovery, an email link
 
 
 def seed(session, app):
@@ -86,12 +87,18 @@ def seed(session, app):
         session, fridge, now, zone, weeks=2, kind="temperature", weekdays=0b0000101,
         starts_at=time(8), ends_at=time(8, 15), capacity=2, first_day=today, last_day=None,
     )
-    invitations.add_with_password(session, EMAIL, "Ada", PASSWORD, now)
-    _, link = invitations.invite(session, "noor@example.org", "Noor", now, app.config["BASE_URL"], days=7,
-                                 invited_by=EMAIL)
+    ada = invitations.add_with_password(session, EMAIL, "Ada", PASSWORD, now)
+    bea = invitations.add_with_password(session, "bea@example.org", "Bea", PASSWORD, now)
+    invitation, link = membership.invite(session, ada, "noor@example.org", "Noor", now, app.config["BASE_URL"],
+                                         days=7)
+    _, email_token = membership.ask_new_email(session, ada, "ada.new@example.org", now, days=7)
+    review = reviews.open_review(session, ada, bea.id, "Bea has not come to a shift since the summer.", now)
+    asked = recovery.ask(session, bea, ada.id, now)
     session.commit()
+    peers = {"coordinator_id": bea.id, "invitation_id": invitation.id, "review_id": review.id,
+             "recovery_id": asked.id, "email_token": email_token}
     return World(fridge, milk, site_tag.code, item_tag.code, care_tag.code, open_shift.id, full_shift.id,
-                  plan.pattern.id, first.id, token, link.rsplit("/", 1)[1])
+                  plan.pattern.id, first.id, token, link.rsplit("/", 1)[1], peers)
 
 
 @pytest.fixture
@@ -204,7 +211,9 @@ def coordinator_pages(page, app, world):
     values = {
         "slug": world.fridge.slug, "item_id": world.milk.id, "code": world.item_code, "movement_id": world.movement,
         "pattern_id": world.pattern, "shift_id": world.open_shift, "token": world.invitation_token,
+        **world.peers,
     }
+    tokens = {"coordinators.confirm_email": world.peers["email_token"]}  # the other link a token opens
     rules = [
         rule for rule in app.url_map.iter_rules()
         if rule.endpoint.startswith("coordinators.") and "GET" in rule.methods
@@ -214,7 +223,8 @@ def coordinator_pages(page, app, world):
         assert rule.arguments <= values.keys(), f"{rule.rule}: seed a value for {rule.arguments - values.keys()}"
     with app.test_request_context():
         screens = sorted(
-            (rule.endpoint, url_for(rule.endpoint, **{name: values[name] for name in rule.arguments}))
+            (rule.endpoint, url_for(rule.endpoint, **{name: values[name] for name in rule.arguments}
+                                    | ({"token": tokens[rule.endpoint]} if rule.endpoint in tokens else {})))
             for rule in rules
         )
     assert len(screens) >= 20, screens
@@ -227,6 +237,12 @@ def coordinator_pages(page, app, world):
     go(page, "/admin/invite")
     submit(page, "main form", email="eve@example.org", name="Eve")
     yield page, "a new coordinator's one-time link"
+    go(page, f"/admin/reviews/{world.peers['review_id']}")
+    submit(page, "form[action$='/vote']")
+    yield page, "a review after one's vote (secret until it closes)"
+    go(page, "/admin/coordinators/me")
+    submit(page, "form[action$='/email']", email="not an address")
+    yield page, "a new email, refused (form errors)"
 
 
 def examine(page, language, scheme, what, walk, axe_source):

@@ -10,6 +10,7 @@ from pantry.care.models import CareRecord, Reading
 from pantry.database import utcnow
 from pantry.shifts.models import Shift
 from pantry.signals import too_warm
+from pantry.sites.models import Site
 from pantry.stock.models import Batch, Movement, Stock
 from pantry.tags.rules import issue_tag, revoke_tag
 from tests.care.conftest import counts, hidden, open_checklist, send_checklist, shift_soon
@@ -88,6 +89,19 @@ def test_a_warm_reading_is_recorded_and_shown_until_one_is_back_in_range(app, cl
     assert "Check the fridge before taking dairy" not in site_page
     assert "4 °C" in site_page and "in range" in site_page
     assert "Too warm" not in client.get("/").text
+
+
+def test_a_warm_site_mails_its_coordinators_once_an_hour(app, client, session, care_tag, fridge, token):
+    """The label is anonymous and allows 30 checklists a minute: one alert a site per WARM_ALERT_MINUTES."""
+    sent = []
+    with too_warm.connected_to(lambda sender, reading: sent.append(reading.celsius), sender=app):
+        for reading in ("7", "8", "9"):
+            assert send_checklist(client, care_tag, token, reading=reading).status_code == 303
+        assert sent == [7.0] and counts(session) == (3, 3)
+        session.get(Site, fridge.id).warm_alert_sent_at = utcnow() - timedelta(minutes=61)
+        session.commit()
+        assert send_checklist(client, care_tag, token, reading="7.5").status_code == 303
+        assert sent == [7.0, 7.5]
 
 
 def test_a_comma_and_fahrenheit_are_understood(app, client, session, care_tag, fridge, token):

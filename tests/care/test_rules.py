@@ -195,11 +195,57 @@ def test_past_date_batches_are_listed_and_discarded_one_at_a_time(session, make_
     past = rules.past_date_batches(session, fridge, today)
     assert [(batch.quantity, batch.best_before) for batch in past] == [
         (2, today - timedelta(days=3)), (1, today - timedelta(days=1))]
-    movement = rules.discard_batch(session, fridge, past[0].id, 2, key(), NOW)
+    movement = rules.discard_batch(session, fridge, past[0].id, 2, key(), NOW, today=today, most=50)
     session.commit()
     assert (movement.kind, movement.delta, movement.source) == ("discard", -2, "care")
     assert [batch.quantity for batch in rules.past_date_batches(session, fridge, today)] == [1]
     with pytest.raises(UnknownBatch):
-        rules.discard_batch(session, other, past[1].id, 1, key(), NOW)
+        rules.discard_batch(session, other, past[1].id, 1, key(), NOW, today=today, most=50)
     session.rollback()
     assert rules.past_date_batches(session, other, today) == []
+
+
+def test_only_what_the_checklist_offers_is_discarded(session, make_site, make_item):
+    """A batch not past its date, more than the batch holds, more than one log may carry: refused."""
+    fridge, milk, today = make_site("Corner Fridge"), make_item("Milk 1 L", "dairy", "carton"), date(2026, 11, 20)
+    def batch_of(movement):
+        return movement.allocations[0].batch_id
+
+    good = batch_of(ledger.restock(session, fridge.id, milk.id, 40, key(), NOW, best_before=today))
+    undated = batch_of(ledger.restock(session, fridge.id, milk.id, 5, key(), NOW))
+    for _ in range(2):
+        old = batch_of(ledger.restock(session, fridge.id, milk.id, 40, key(), NOW, best_before=today - timedelta(days=1)))
+    session.commit()
+    refusals = [(good, 1, rules.NotPastItsDate), (undated, 1, rules.NotPastItsDate),
+                (good, 100_000, rules.NotPastItsDate), (old, 81, rules.TooManyToRemove),
+                (old, 51, rules.TooManyToRemove), (old, 0, rules.TooManyToRemove)]
+    for batch_id, quantity, refusal in refusals:
+        with pytest.raises(refusal):
+            rules.discard_batch(session, fridge, batch_id, quantity, key(), NOW, today=today, most=50)
+        session.rollback()
+    past = rules.past_date_batches(session, fridge, today)
+    assert [rules.offered(batch, 50) for batch in past] == [50]
+    same = key()
+    first = rules.discard_batch(session, fridge, old, 50, same, NOW, today=today, most=50)
+    session.commit()
+    again = rules.discard_batch(session, fridge, old, 50, same, NOW, today=today, most=50)  # empty now: a replay
+    assert again.id == first.id and first.delta == -50
+
+
+def test_one_warm_alert_a_site_per_while_and_never_for_a_replay(session, make_site):
+    fridge, other = make_site("Corner Fridge"), make_site("Other Fridge")
+    hour = timedelta(hours=1)
+
+    def visit(site, celsius, now, same=None):
+        care = rules.record_care(session, site, [], celsius, "", same or key(), now, checklist=CHECKLIST, limits=LIMITS)
+        claimed = rules.claim_warm_alert(session, care, now, hour)
+        session.commit()
+        return claimed
+
+    first = key()
+    assert visit(fridge, 7.0, NOW, same=first)
+    assert not visit(fridge, 7.0, NOW, same=first)  # the same form again
+    assert not visit(fridge, 9.0, NOW + timedelta(minutes=59))
+    assert not visit(fridge, 3.0, NOW + timedelta(minutes=61))  # in range: nothing to tell
+    assert visit(other, 8.0, NOW + timedelta(minutes=1))  # another site has its own hour
+    assert visit(fridge, 7.5, NOW + timedelta(minutes=61))

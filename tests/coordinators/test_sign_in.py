@@ -11,6 +11,7 @@ from pantry.database import utcnow
 from tests.conftest import csrf_token
 from tests.conftest import PASSWORD
 from tests.coordinators.conftest import post_form, sign_in
+from tests.mailbox import body, mailbox  # noqa: F401  (the fixture)
 
 
 def test_signing_in_opens_the_admin_home(client, coordinator, make_site):
@@ -107,6 +108,18 @@ def test_signing_out(admin):
     assert admin.get("/admin/").status_code == 302
 
 
+def test_a_session_cookie_copied_before_signing_out_no_longer_works(app, admin):
+    """Sign-out ends the session on the server: the cookie replayed afterwards signs nobody in."""
+    cookie = admin.get_cookie("session").value
+    page = admin.get("/admin/")
+    assert "Signed in as ada@example.org" in page.text
+    assert admin.post("/admin/sign-out", data={"csrf_token": csrf_token(page.text)}).status_code == 303
+    replay = app.test_client()
+    replay.set_cookie("session", cookie)
+    answer = replay.get("/admin/")
+    assert answer.status_code == 302 and "Signed in as" not in answer.text
+
+
 def test_signing_out_needs_the_csrf_token(admin):
     assert admin.post("/admin/sign-out").status_code == 400
     assert admin.get("/admin/").status_code == 200
@@ -116,8 +129,9 @@ def test_every_admin_page_asks_an_anonymous_visitor_to_sign_in(app, client, make
     make_site("Corner Fridge", slug="corner")
     make_item("Canned beans")
     values = {"slug": "corner", "item_id": 1, "movement_id": 1, "code": "ABCDEFGH", "paper": "a4", "token": "t",
-              "pattern_id": 1, "shift_id": 1}
-    open_to_all = {"coordinators.sign_in", "coordinators.welcome"}
+              "pattern_id": 1, "shift_id": 1, "invitation_id": 1, "coordinator_id": 1, "review_id": 1,
+              "recovery_id": 1}
+    open_to_all = {"coordinators.sign_in", "coordinators.welcome", "coordinators.forgot"}
     token = csrf_token(client.get("/admin/sign-in").text)
     checked = 0
     for rule in app.url_map.iter_rules():
@@ -179,8 +193,9 @@ def test_a_coordinator_invites_a_peer(admin, session):
     invitation = session.scalar(select(Invitation))
     assert invitation.invited_by == "ada@example.org"
     assert invitation.coordinator.email == "bea@example.org"
-    assert "Invited, no password yet" in admin.get("/admin/invite").text
-    assert link.rsplit("/", 1)[1] not in admin.get("/admin/invite").text
+    waiting = admin.get("/admin/coordinators").text  # the invitations waiting are on the coordinators page
+    assert "Bea" in waiting and "invited by Ada" in waiting
+    assert link.rsplit("/", 1)[1] not in waiting and link.rsplit("/", 1)[1] not in admin.get("/admin/invite").text
 
 
 @pytest.mark.parametrize("email, message", [("", "Enter their email."), ("bea", "Enter an email address"),
@@ -191,3 +206,42 @@ def test_an_invitation_to_a_bad_email_is_refused(admin, session, email, message)
     assert answer.status_code == 422
     assert message in answer.text
     assert session.scalar(select(Invitation)) is None
+
+
+@pytest.fixture
+def bea(session):
+    person = Coordinator(email="bea@example.org", name="Bea")
+    person.set_password("bea's own long password")
+    session.add(person)
+    session.commit()
+    return person
+
+
+@pytest.mark.parametrize("mail_server", ["127.0.0.1", None])
+def test_inviting_a_coordinator_never_shows_the_asker_a_link_to_their_account(app, admin, session, bea, mail_server):
+    """A member's new password comes only by the reset link mailed to them, or by two others
+    agreeing (tests/coordinators/test_recovery.py): an invitation to their address is refused."""
+    app.config["MAIL_SERVER"] = mail_server
+    answer = post_form(admin, "/admin/invite", email="BEA@example.org")
+    assert answer.status_code == 409 and "coordinator already" in answer.text
+    assert "/admin/welcome/" not in answer.text
+    assert session.scalar(select(Invitation)) is None
+    session.expire_all()
+    assert session.get(Coordinator, bea.id).check_password("bea's own long password")
+
+
+def test_the_owner_is_told_when_their_password_changes(app, client, runner, session, bea, mailbox, monkeypatch):
+    _, link = invitations.invite(session, "bea@example.org", "", utcnow(), "https://pantry.example",
+                                 days=7, invited_by="ada@example.org")
+    session.commit()
+    path = link.removeprefix("https://pantry.example")
+    token = csrf_token(client.get(path).text)
+    new = "a brand new long password"
+    assert client.post(path, data={"csrf_token": token, "password": new, "confirm": new}).status_code == 303
+    [letter] = mailbox.to("bea@example.org")
+    assert letter["Subject"] == "Your Pantry password was changed"
+    mailbox.clear()
+    monkeypatch.setattr("click.prompt", lambda *args, **kwargs: "set at the server, long")
+    result = runner.invoke(args=["pantry", "add-coordinator", "bea@example.org", "--password"])
+    assert result.exit_code == 0, result.output
+    assert [letter["Subject"] for letter in mailbox.to("bea@example.org")] == ["Your Pantry password was changed"]

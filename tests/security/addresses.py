@@ -12,6 +12,7 @@ from itertools import product
 from sqlalchemy import func, select
 
 from pantry.care.models import CareRecord
+from pantry.coordinators.models import Coordinator, Invitation, Recovery, Review
 from pantry.reports.models import Report, ReportPhoto
 from pantry.shifts.models import Shift, ShiftPattern, SignUp
 from pantry.shifts.signups import manage_token
@@ -22,7 +23,7 @@ from pantry.tags.sheets import PAPERS
 
 COORDINATORS = "coordinators"  # the blueprint, mounted at /admin
 # The coordinators' doors that open without signing in: they are how one signs in.
-OPEN_DOORS = frozenset({"coordinators.sign_in", "coordinators.welcome"})
+OPEN_DOORS = frozenset({"coordinators.sign_in", "coordinators.welcome", "coordinators.forgot"})
 # Flask answers OPTIONS itself and runs the GET view for HEAD: the methods left are the views'.
 ANSWERED_BY_FLASK = frozenset({"HEAD", "OPTIONS"})
 
@@ -65,7 +66,7 @@ class CannotFill(Exception):
     pass
 
 
-def fillings(app, session, invitation_tokens=()):
+def fillings(app, session, invitation_tokens=(), email_tokens=()):
     """What the database holds now, as choices for every argument the app's routes take: every
     site, item, shift, pattern, label, report, photo and private link; the latest movement and
     care record of each site (thousands of ledger lines would add time, not doors)."""
@@ -96,12 +97,20 @@ def fillings(app, session, invitation_tokens=()):
             "token": [{"token": manage_token(app.secret_key, key)} for key in sign_up_keys],
             "key": [{"key": key, "code": care_codes[site_id]}
                     for key, site_id in care_records if site_id in care_codes],
+            "invitation_id": [{"invitation_id": invitation_id}
+                              for invitation_id in session.scalars(select(Invitation.id).order_by(Invitation.id))],
+            "coordinator_id": [{"coordinator_id": coordinator_id}
+                               for coordinator_id in session.scalars(select(Coordinator.id).order_by(Coordinator.id))],
+            "recovery_id": [{"recovery_id": recovery_id}
+                            for recovery_id in session.scalars(select(Recovery.id).order_by(Recovery.id))],
+            "review_id": [{"review_id": review_id} for review_id in session.scalars(select(Review.id).order_by(Review.id))],
             "filename": [{"filename": os.path.relpath(os.path.join(folder, name), static).replace(os.sep, "/")}
                          for folder, _dirs, names in os.walk(static) for name in sorted(names)],
         },
         by_endpoint={
             ("languages.switch", "code"): [{"code": code} for code in app.config["LANGUAGES"]],
             ("coordinators.welcome", "token"): [{"token": token} for token in invitation_tokens],
+            ("coordinators.confirm_email", "token"): [{"token": token} for token in email_tokens],
         },
     )
 

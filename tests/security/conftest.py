@@ -1,12 +1,15 @@
 """Fixtures for the access and privacy tests: what the routes of tests/network.py can be filled
 with, the demo network, and a fingerprint of every table, to show that a refused request wrote nothing."""
 import hashlib
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from pantry import demo
+from pantry.coordinators import membership, recovery, reviews
+from pantry.coordinators.models import Coordinator
 from pantry.database import utcnow, writer
 from pantry.extensions import db
 from pantry.reports import photos, rules as reports
@@ -15,15 +18,42 @@ from tests.reports.conftest import png
 from tests.security.addresses import fillings
 
 
+@dataclass
+class Peers:
+    email_token: str  # Ada's link to confirm a new address, not used yet
+    peer_email: str  # Bea, a second coordinator, under review, who asked for a link for Ada
+
+
 @pytest.fixture
-def network_fillings(app, session, network):
+def peers(app, session, network):
+    """On top of the network: Bea, a second coordinator; an invitation Ada made (so it names its
+    inviter); Ada's link to a new address; a review of Bea; Bea's request for a link for Ada."""
+    from tests.conftest import PASSWORD, cheap_hash
+
+    now = utcnow()
+    with writer():
+        ada = session.scalar(select(Coordinator).where(Coordinator.email == network.coordinator_email))
+        ada.joined_at = now
+        bea = Coordinator(email="bea@example.org", name="Bea", joined_at=now, password_hash=cheap_hash(PASSWORD))
+        session.add(bea)
+        session.flush()
+        membership.invite(session, ada, "noor@example.org", "Noor", now, app.config["BASE_URL"], days=7)
+        _, email_token = membership.ask_new_email(session, ada, "ada.new@example.org", now, days=7)
+        reviews.open_review(session, ada, bea.id, "Bea has not come to a shift in months.", now)
+        recovery.ask(session, bea, ada.id, now)
+        session.commit()
+    return Peers(email_token, bea.email)
+
+
+@pytest.fixture
+def network_fillings(app, session, network, peers):
     """The network's fillings, with a report and its photo at the fridge (for the routes that name them)."""
     photo = photos.prepare(png((64, 48)), photos.Limits(10**6, 1600, 400 * 1024))
     with writer():
         reports.report(session, network.fridge, reports.Word("dirty", "Spilt milk", key(), photo), utcnow(),
                        window=timedelta(hours=6))
         session.commit()
-    return fillings(app, session, invitation_tokens=[network.invitation_token])
+    return fillings(app, session, invitation_tokens=[network.invitation_token], email_tokens=[peers.email_token])
 
 
 @pytest.fixture

@@ -304,14 +304,44 @@ def test_sign_in_is_limited_per_address(limited, coordinator):
     assert sign_in(client, "ada@example.org", PASSWORD, "198.51.100.8").status_code == 303  # another address
 
 
-def test_sign_in_is_limited_per_email_from_any_address(limited, coordinator):
+def sign_in_json(client, email, password, address):
+    where = {"environ_base": {"REMOTE_ADDR": address}}
+    token = csrf_token(client.get("/admin/sign-in", **where).text)
+    return client.post("/admin/sign-in", json={"email": email, "password": password},
+                       headers={"X-CSRFToken": token}, **where)
+
+
+def test_sign_in_failures_are_limited_per_email_from_any_address(limited, coordinator):
     client = limited(LIMIT_SIGN_IN_EMAIL="3 per minute")
     tries = [sign_in(client, "ada@example.org", "wrong password", f"203.0.113.{n}").status_code for n in (1, 2, 3)]
     assert tries == [422] * 3
-    # A fourth address, and the address written differently, do not get round it.
-    refused_in_words(sign_in(client, "  ADA@Example.org ", PASSWORD, "203.0.113.4"))
+    # An address that failed, with the email written differently, does not get round it.
+    refused_in_words(sign_in(client, "  ADA@Example.org ", "wrong password", "203.0.113.3"))
+    refused_in_words(sign_in(client, "ada@example.org", PASSWORD, "203.0.113.2"))
     assert client.get("/admin/").status_code == 302
-    assert sign_in(client, "bea@example.org", "wrong password", "203.0.113.4").status_code == 422  # another email
+    assert sign_in(client, "bea@example.org", "wrong password", "203.0.113.3").status_code == 422  # another email
+    # A fresh address gets one try: a wrong one, and its next answer is 429.
+    assert sign_in(client, "ada@example.org", "wrong password", "203.0.113.50").status_code == 422
+    refused_in_words(sign_in(client, "ada@example.org", "another guess", "203.0.113.50"))
+
+
+def test_guessing_never_keeps_the_coordinator_out(limited, coordinator):
+    """Ten wrong tries from anywhere used to make the real password answer 429 for ten minutes.
+    Only failures count, and an address without failures at the email still signs in."""
+    client = limited(LIMIT_SIGN_IN_EMAIL="3 per 10 minutes")
+    for n in range(6):
+        sign_in(client, "ada@example.org", f"guess {n}", f"198.51.100.{n}")
+    assert sign_in(client, "ada@example.org", PASSWORD, "192.0.2.44").status_code == 303
+    assert client.get("/admin/").status_code == 200
+
+
+def test_the_per_email_limit_holds_for_a_json_sign_in(limited, coordinator):
+    """It used to read only a form body: every JSON sign-in shared one bucket, keyed by no email."""
+    client = limited(LIMIT_SIGN_IN_EMAIL="3 per minute")
+    tries = [sign_in_json(client, "ada@example.org", "wrong password", "203.0.113.1").status_code for _ in range(3)]
+    assert tries == [422] * 3
+    refused_in_json(sign_in_json(client, "ada@example.org", PASSWORD, "203.0.113.1"))
+    assert sign_in_json(client, "bea@example.org", "wrong password", "203.0.113.1").status_code == 422
 
 
 def forwarded(address):
@@ -329,6 +359,21 @@ def test_behind_a_proxy_each_client_has_its_own_bucket(limited, session, fridge)
     assert [form_take(client, fridge, token, **second).status_code for _ in range(2)] == [303, 303]
     refused_in_words(form_take(client, fridge, token, **second))
     assert beans_left(session, fridge) == 196
+
+
+def test_an_ipv6_client_is_its_slash_64(limited, session, fridge):
+    """A phone gets a whole /64: the addresses in it are one client; another /64 is another."""
+    client = limited(LIMIT_LOGS="2 per minute")
+    token = scan_token(client, fridge)
+
+    def take_from(address):
+        return form_take(client, fridge, token, environ_base={"REMOTE_ADDR": address}).status_code
+
+    assert [take_from("2001:db8:1:2::1"), take_from("2001:db8:1:2:ffff::9")] == [303, 303]
+    assert take_from("2001:db8:1:2:abcd:ef01:2345:6789") == 429
+    assert take_from("2001:db8:1:3::1") == 303
+    assert [take_from("192.0.2.1"), take_from("::ffff:192.0.2.1"), take_from("192.0.2.1")] == [303, 303, 429]
+    assert take_from("192.0.2.2") == 303  # IPv4 counts by address
 
 
 def test_without_proxies_x_forwarded_for_cannot_dodge_the_limit(limited, session, fridge):

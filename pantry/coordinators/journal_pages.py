@@ -1,0 +1,101 @@
+"""The journal as every coordinator reads it: newest first, narrowed by person, site and kind,
+a page at a time, and the same lines as a CSV file."""
+from flask import Response, abort, render_template, request, stream_with_context
+from flask_babel import lazy_gettext as _l
+from flask_login import login_required
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from pantry.clock import deployment_zone
+from pantry.coordinators.blueprint import bp
+from pantry.coordinators.exports import cell, moment, stream
+from pantry.coordinators.models import Coordinator
+from pantry.coordinators.peer_forms import JournalFilterForm
+from pantry.extensions import db
+from pantry.journal import JournalEntry
+from pantry.sites.models import Site
+
+PAGE_SIZE = 50
+KINDS = {
+    "site": _l("Sites"), "item": _l("Items"), "target": _l("Targets"), "label": _l("Labels"),
+    "ledger": _l("Corrections and counts"), "shift": _l("Shifts"), "invitation": _l("Invitations"),
+    "coordinator": _l("Coordinators"), "review": _l("Reviews"),
+}
+ACTIONS = {
+    "site.added": _l("added a site"), "site.changed": _l("changed a site"),
+    "item.added": _l("added an item"), "item.changed": _l("changed an item"),
+    "target.changed": _l("changed targets"),
+    "label.made": _l("made a label"), "label.revoked": _l("revoked a label"), "label.replaced": _l("replaced a label"),
+    "ledger.corrected": _l("corrected an entry"), "ledger.counted": _l("counted an item"),
+    "shift.pattern_added": _l("added a shift pattern"), "shift.pattern_changed": _l("changed a shift pattern"),
+    "shift.pattern_ended": _l("ended a shift pattern"), "shift.added": _l("added a one-off shift"),
+    "shift.cancelled": _l("cancelled a shift"),
+    "invitation.made": _l("invited a coordinator"), "invitation.agreed": _l("agreed to an invitation"),
+    "coordinator.added": _l("added a coordinator"), "coordinator.joined": _l("joined"),
+    "coordinator.password_set": _l("set a new password"), "coordinator.changed": _l("changed their details"),
+    "coordinator.email_asked": _l("asked to change their email"),
+    "coordinator.email_changed": _l("changed their email"), "coordinator.stepped_down": _l("stepped down"),
+    "coordinator.removed": _l("removed from the network"),
+    "review.opened": _l("opened a review"), "review.voted": _l("voted in a review"),
+    "review.answered": _l("answered a review"), "review.new_round": _l("a review goes to a new round"),
+    "review.closed": _l("a review closed"),
+}
+
+
+@bp.get("/journal")
+@login_required
+def journal():
+    form = _filters()
+    page = form.page.data or 1
+    if not form.validate():
+        return render_template("coordinators/journal.html", form=form, entries=[], more=False, page=1,
+                               filters={}, actions=ACTIONS), 422
+    found = db.session.scalars(_query(form).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)).all()
+    filters = {name: request.args[name] for name in ("person", "site", "kind") if request.args.get(name)}
+    return render_template("coordinators/journal.html", form=form, entries=found[:PAGE_SIZE],
+                           more=len(found) > PAGE_SIZE, page=page, filters=filters, actions=ACTIONS)
+
+
+@bp.get("/journal.csv")
+@login_required
+def journal_csv():
+    form = _filters()
+    if not form.validate():
+        abort(422)
+    zone = deployment_zone()
+    header = ["when", "who", "action", "subject", "site", "before", "after"]
+    query = _query(form).add_columns(Site.slug).outerjoin(Site, Site.id == JournalEntry.site_id)
+
+    def shape(row):
+        entry, slug = row
+        return [moment(entry.at, zone), cell(entry.who), entry.action, cell(entry.subject), slug or "",
+                cell(entry.before), cell(entry.after)]
+
+    response = Response(stream_with_context(stream(header, query, shape)), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="journal.csv"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _filters():
+    form = JournalFilterForm(request.args)
+    people = db.session.scalars(select(Coordinator).order_by(Coordinator.name, Coordinator.email)).all()
+    sites = db.session.scalars(select(Site).order_by(Site.name)).all()
+    form.person.choices = [SelectChoice("", _l("Everyone"))] + [
+        SelectChoice(str(person.id), person.display_name) for person in people]
+    form.site.choices = [SelectChoice("", _l("All sites"))] + [SelectChoice(site.slug, site.name) for site in sites]
+    form.kind.choices = [SelectChoice("", _l("Everything"))] + [
+        SelectChoice(kind, label) for kind, label in KINDS.items()]
+    return form
+
+
+def _query(form):
+    query = select(JournalEntry).order_by(JournalEntry.at.desc(), JournalEntry.id.desc())
+    if form.person.data is not None:
+        query = query.where(JournalEntry.coordinator_id == form.person.data)
+    if form.site.data:
+        query = query.where(JournalEntry.site_id == select(Site.id).where(Site.slug == form.site.data)
+                            .scalar_subquery())
+    if form.kind.data:
+        query = query.where(JournalEntry.kind == form.kind.data)
+    return query

@@ -1,0 +1,19 @@
+"""What a coordinator is told by mail about their own account: that their password changed, in
+the deployment's default language."""
+from flask_babel import force_locale, format_datetime, gettext as _
+
+from pantry import mail
+
+
+def send_password_changed(config, coordinator, when):
+    """Told whenever the password changes: by a one-time link or on the command line."""
+    with force_locale(config["BABEL_DEFAULT_LOCALE"]):
+        subject = _("Your Pantry password was changed")
+        body = _(
+            "Hello %(name)s,\n\nThe password of your coordinator account (%(email)s) was set on %(when)s. "
+            "Every session signed in before is now signed out.\n\n"
+            "If that was not you, tell another coordinator at once.\n",
+            name=coordinator.display_name, email=coordinator.email,
+            when=format_datetime(when, "EEE d MMM yyyy, HH:mm"),
+        )
+    mail.send_after_answer(config, [mail.compose(config, coordinator.email, subject, body)])

@@ -1,0 +1,113 @@
+"""Decided once: two coordinators agreeing to one invitation at the same moment, and the last two
+votes of a review arriving together, each from its own thread, app context, session and connection
+(a SQLite file, or PostgreSQL), as two requests would."""
+import threading
+
+import pytest
+from flask import current_app
+from sqlalchemy import func, select
+
+from pantry.coordinators import membership, reviews
+from pantry.coordinators.models import Coordinator, Invitation, Review, ReviewVote
+from pantry.database import commit_write
+from pantry.extensions import db
+from pantry.journal import JournalEntry
+from tests.conftest import NOW
+from tests.test_concurrency import run_together
+
+ROUNDS = 3
+KEEP = {"remove": -2, "keep": 2, "discuss": 0}
+
+
+@pytest.fixture
+def five(session):
+    made = []
+    for name in ("Ada", "Bea", "Cai", "Dan", "Eve"):
+        person = Coordinator(email=f"{name.lower()}@example.org", name=name, joined_at=NOW, password_hash="x")
+        session.add(person)
+        made.append(person)
+    session.commit()
+    return [person.id for person in made]
+
+
+def at_once(app, writes):
+    """Run each write (a function of the session) in its own thread and transaction, lined up on a
+    barrier; returns what each answered: "done" or the refusal's code."""
+    answers, lock = [], threading.Lock()
+
+    def work(index):
+        with app.app_context():
+            try:
+                commit_write(db.session, lambda: writes[index](db.session))
+                answer = "done"
+            except (membership.MembershipError, reviews.ReviewError) as error:
+                db.session.rollback()
+                answer = error.code
+            finally:
+                db.session.remove()
+        with lock:
+            answers.append(answer)
+
+    run_together(work, len(writes))
+    return sorted(answers)
+
+
+def lines(session, action):
+    session.rollback()
+    return session.scalar(select(func.count()).select_from(JournalEntry).where(JournalEntry.action == action))
+
+
+@pytest.mark.parametrize("attempt", range(ROUNDS))
+def test_two_agreeing_at_once_agree_once(app, session, five, attempt):
+    ada, bea, cai, _dan, _eve = five
+    invitation, _link = membership.invite(session, session.get(Coordinator, ada), f"new{attempt}@example.org", "",
+                                          NOW, "https://x", days=7)
+    session.commit()
+    invitation_id = invitation.id
+
+    def agreeing(who_id):
+        return lambda s: membership.agree(s, s.get(Coordinator, who_id), invitation_id, NOW)
+
+    assert at_once(current_app._get_current_object(), [agreeing(bea), agreeing(cai)]) == ["already_agreed", "done"]
+    assert lines(session, "invitation.agreed") == 1
+    assert session.get(Invitation, invitation_id).agreed_by_id in (bea, cai)
+
+
+@pytest.fixture
+def counted_together(monkeypatch):
+    """Armed by calling it: each vote, once written, then waits (up to a second) for the other before
+    counting who has voted. Without the review's row lock both would count four of five, and nobody
+    would close it (seen failing on PostgreSQL with the lock taken out)."""
+    meeting, seen, counted = threading.Barrier(2, timeout=1), threading.local(), reviews.voted
+
+    def voted(session, review):
+        if not getattr(seen, "met", False):
+            seen.met = True
+            try:
+                meeting.wait()
+            except threading.BrokenBarrierError:
+                pass  # the other vote waits for this one's lock: it counts after this one commits
+        return counted(session, review)
+
+    return lambda: monkeypatch.setattr(reviews, "voted", voted)
+
+
+@pytest.mark.parametrize("attempt", range(ROUNDS))
+def test_the_last_two_votes_at_once_decide_once(app, session, five, attempt, counted_together):
+    ada, bea, cai, dan, eve = five
+    review = reviews.open_review(session, session.get(Coordinator, cai), dan, "Has not come in months.", NOW)
+    session.commit()
+    review_id = review.id
+    for voter in (ada, bea, cai):
+        reviews.vote(session, session.get(Coordinator, voter), review_id, KEEP, NOW)
+        session.commit()
+
+    def voting(who_id):
+        return lambda s: reviews.vote(s, s.get(Coordinator, who_id), review_id, KEEP, NOW)
+
+    counted_together()
+    assert at_once(current_app._get_current_object(), [voting(dan), voting(eve)]) == ["done", "done"]
+    assert lines(session, "review.closed") == 1
+    closed = session.get(Review, review_id)
+    assert (closed.outcome, closed.round) == ("keep", 1)
+    assert session.scalar(select(func.count()).select_from(ReviewVote).where(ReviewVote.review_id == review_id)) == 5
