@@ -3,9 +3,10 @@ photos, a site's reports, a close with a reason or "not true", and the photos th
 (served only here, never on a public page or in the API)."""
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy.orm import undefer
 
+from pantry import journal
 from pantry.coordinators.blueprint import bp, refuse, site_or_404, who
 from pantry.database import commit_write, utcnow
 from pantry.extensions import db
@@ -69,14 +70,24 @@ def _close(report_id, not_true):
         return redirect(back, 303)
     now = utcnow()
     try:
-        closed = commit_write(db.session, lambda: rules.close(
-            db.session, report_id, form.reason.data or "", who(), form.key.data, now, not_true=not_true))
+        closed = commit_write(db.session, lambda: close_journaled(
+            db.session, current_user, report_id, form.reason.data or "", form.key.data, now, not_true))
     except (ReportRefused, AlreadyClosed, UnknownReport) as error:
         refuse(error)
         return redirect(back, 303)
     flash(_("%(report)s at %(site)s: %(closed)s.", report=closed.reported_label, site=closed.site.name,
             closed=closed.closed_label), "logged")
     return redirect(back, 303)
+
+
+def close_journaled(session, coordinator, report_id, reason, key, now, not_true):
+    """The report rule's close, and the journal line that tells of it (none for a replayed key)."""
+    closed = rules.close(session, report_id, reason, who(), key, now, not_true=not_true)
+    if closed.closed_at == now:
+        journal.record(session, coordinator, "report.not_true" if not_true else "report.closed",
+                       f"{closed.reported_label} · {closed.site.name}", {"closed_how": None},
+                       {"closed_how": closed.closed_how, "closed_reason": closed.closed_reason}, now, site=closed.site)
+    return closed
 
 
 def _back():

@@ -7,6 +7,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from pantry.database import utcnow
+from pantry.journal import JournalEntry
 from pantry.reports import photos
 from pantry.reports.models import Report, ReportPhoto
 from tests.conftest import NOW, csrf_token, key
@@ -46,6 +47,10 @@ def test_a_coordinator_closes_one_with_a_reason(admin, session, report, fridge):
     assert "Reported broken at Corner Fridge: Closed by a coordinator." in after
     assert "(ada@example.org): Door fixed" in after
     assert "Reported broken" not in admin.get(f"/sites/{fridge.slug}").text
+    session.rollback()
+    line = session.scalar(select(JournalEntry).where(JournalEntry.action == "report.closed"))
+    assert (line.who, line.subject, line.after_values) == (
+        "Ada", "Reported broken · Corner Fridge", {"closed_how": "coordinator", "closed_reason": "Door fixed"})
 
 
 def test_not_true_hides_it_from_the_public(admin, session, report, fridge):
