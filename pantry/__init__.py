@@ -38,6 +38,7 @@ def create_app(config=None):
     from pantry.offline.views import bp as offline_bp
     from pantry.public import feeds, following, pushing  # noqa: F401  (they join the public blueprint)
     from pantry.public.views import bp as public_bp
+    from pantry.reports.views import bp as reports_bp
     from pantry.shifts.views import bp as shifts_bp
     from pantry.tags.views import bp as tags_bp
 
@@ -47,6 +48,7 @@ def create_app(config=None):
     app.register_blueprint(care_bp)
     app.register_blueprint(impact_bp)
     app.register_blueprint(needs_bp)
+    app.register_blueprint(reports_bp)
     app.register_blueprint(coordinators_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(languages.bp)

@@ -15,6 +15,7 @@ from pantry.extensions import db
 from pantry.outbox import jobs, worker
 from pantry.shifts import planning, privacy
 from pantry.needs import mails as needs_mails, promises as needs_promises
+from pantry.reports import rules as report_rules
 
 pantry_cli = AppGroup("pantry", help="Pantry's own commands.")
 
@@ -123,13 +124,16 @@ def restore_command(path, force):
 def purge_contacts_command():
     """Forget the email and phone of volunteers whose shift ended more than
     PURGE_CONTACTS_AFTER_DAYS ago; names shrink to their first letter, sign-ups and counts stay.
+    Reports' photos go too, REPORT_PHOTO_DAYS after they came (the reports stay).
     For cron, daily: running it again changes nothing."""
-    days = current_app.config["PURGE_CONTACTS_AFTER_DAYS"]
+    days, photo_days = current_app.config["PURGE_CONTACTS_AFTER_DAYS"], current_app.config["REPORT_PHOTO_DAYS"]
     with writer():
         purged = privacy.purge_contacts(db.session, utcnow(), timedelta(days=days))
         purged += needs_promises.purge_contacts(db.session, utcnow(), timedelta(days=days))  # donors' emails too
+        photos = report_rules.purge_photos(db.session, utcnow(), timedelta(days=photo_days))
         db.session.commit()
     click.echo(f"Removed the contact details from {purged} sign-ups on shifts that ended more than {days} days ago.")
+    click.echo(f"Deleted {photos} photos sent with reports more than {photo_days} days ago.")
 
 
 def _size(size):

@@ -65,6 +65,18 @@ class Defaults:
     EXPORT_MAX_DAYS = 400  # the longest range of days one CSV export may cover
     IMPACT_MAX_DAYS = 400  # the longest range one impact report may cover
 
+    # Reports: anyone may say what is wrong at a site (pantry/reports)
+    LIMIT_REPORTS = "30 per minute; 300 per hour"  # reports, by form or API, per address
+    REPORT_MERGE_HOURS = 6  # reports of one kind at one site this close together are one report
+    REPORT_STALE_DAYS = 3  # an open report with nothing new for this long "may be out of date"
+    REPORT_DROP_DAYS = 7  # ... and after this long public pages no longer show it
+    REPORT_UPLOAD_MAX_BYTES = 10 * 1024 * 1024  # a report with its photo, as sent; more is 413
+    REPORT_PHOTO_MAX_BYTES = 400 * 1024  # a photo as kept, after re-encoding
+    REPORT_PHOTO_SIDE = 1600  # pixels on the long side of a kept photo
+    REPORT_PHOTO_MAX_PIXELS = 50_000_000  # a sent image with more pixels is refused (a 48 MP phone passes)
+    # `flask pantry purge-contacts` also deletes reports' photos this long after they came.
+    REPORT_PHOTO_DAYS = 30
+
     # Shifts
     SHIFT_WEEKS_AHEAD = 8
     SIGN_UP_CUTOFF_MINUTES = 0  # sign-ups close this long before a shift starts

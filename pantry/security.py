@@ -68,6 +68,16 @@ def register(app):
     if app.config["ENVIRONMENT"] == "production":
         headers["Strict-Transport-Security"] = f"max-age={int(app.config['HSTS_SECONDS'])}"
 
+    @app.url_value_preprocessor
+    def allow_a_larger_body(endpoint, values):
+        """A view marked with `body_limit` (a report with its photo) takes up to its own setting.
+        Said here because URL preprocessors run before every before_request, CSRFProtect's too,
+        which reads the form (and so the body) to find its token."""
+        view = app.view_functions.get(request.endpoint)
+        setting = getattr(view, "body_limit", None)
+        if setting is not None:
+            request.max_content_length = int(app.config[setting])
+
     @app.before_request
     def refuse_streams_too_large():
         """A body with no Content-Length (chunked; gunicorn marks it wsgi.input_terminated) is
@@ -101,6 +111,14 @@ def retry_after_seconds():
     return min(window, max(1, math.ceil(limit.reset_at - time.time())))
 
 
+def body_limit(setting):
+    """Mark a view that takes a larger body than MAX_CONTENT_LENGTH: at most the setting `setting`."""
+    def mark(view):
+        view.body_limit = setting
+        return view
+    return mark
+
+
 def _configured(name):
     return lambda: current_app.config[name]
 
@@ -108,6 +126,7 @@ def _configured(name):
 # One bucket per kind of write, whichever door it comes through (form, JSON outbox or API).
 logs = limiter.shared_limit(_configured("LIMIT_LOGS"), scope="logs")
 care = limiter.shared_limit(_configured("LIMIT_CARE"), scope="care")
+reports = limiter.shared_limit(_configured("LIMIT_REPORTS"), scope="reports")
 sign_ups = limiter.shared_limit(_configured("LIMIT_SIGN_UPS"), scope="sign-ups")
 private_links = limiter.shared_limit(_configured("LIMIT_PRIVATE_LINKS"), scope="private-links")
 sign_in = limiter.shared_limit(_configured("LIMIT_SIGN_IN"), scope="sign-in", methods=["POST"])

@@ -1,7 +1,6 @@
 """Migrations: they build exactly the schema the models describe, and go down and up again
 on a database that holds rows."""
 import uuid
-from contextlib import nullcontext
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -12,7 +11,6 @@ from sqlalchemy import create_engine, func, insert, select, text
 from pantry import create_app
 from pantry.database import utcnow
 from pantry.extensions import db
-from pantry.signals import restocked
 from pantry.sites.models import Site
 from pantry.stock import ledger
 from pantry.stock.audit import discrepancies

@@ -19,7 +19,7 @@ from pantry.stock.errors import UnknownSite
 
 bp = Blueprint("api", __name__)
 PREFIX = "/api/v1"
-SAME_ORIGIN_ONLY = {"api.csrf_token", "api.record_movement", "api.record_ask", "api.record_promise"}
+SAME_ORIGIN_ONLY = {"api.csrf_token", "api.record_movement", "api.record_ask", "api.record_promise", "api.send_report"}
 PREFLIGHT_SECONDS = 24 * 3600
 
 

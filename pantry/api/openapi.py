@@ -16,8 +16,8 @@ from its body: send it back in `If-None-Match` and an unchanged answer is `304 N
 Answers may be kept for %(max_age)s seconds (`Cache-Control: public, max-age=%(max_age)s`).
 `Last-Modified`, where given, says when the books behind the answer last moved; validate with the ETag.
 
-**The write** (a movement) is for this deployment's own pages and apps: it is not open to other
-origins, and it needs a CSRF token: `GET /csrf-token` gives one and sets a session cookie; send
+**The writes** (a movement, a report) are for this deployment's own pages and apps: they are not
+open to other origins, and they need a CSRF token: `GET /csrf-token` gives one and sets a session cookie; send
 both back, the token in the `X-CSRFToken` header. Over HTTPS, also send a same-origin `Referer`.
 Every write carries an idempotency key: the same key again answers like the first time.
 
@@ -224,6 +224,35 @@ PATHS = {
             "503": _response("Busy"),
         },
     }},
+    "/sites/{slug}/reports": {
+        **read("getSiteReports", "A site's open reports: what is wrong, how many people said so, when (never "
+               "a note or a photo)", "SiteReports", [SLUG], {"404": _response("UnknownSite")}),
+        "post": {
+            "operationId": "sendReport",
+            "summary": "Say what is wrong at a site: it merges with the open report of its kind (same origin only)",
+            "security": [{"csrfToken": [], "session": []}],
+            "parameters": [SLUG, _parameter("AcceptLanguage")],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": ref("ReportRequest")}}},
+            "responses": {
+                "201": {"description": "Reported, or reported before under this key: the report it joined.",
+                        "headers": {"Cache-Control": _header("NoStore")},
+                        "content": {"application/json": {"schema": ref("ReportCreated")}}},
+                "400": error("The body is not one JSON object (bad_json), or the CSRF token is missing, expired "
+                             "or wrong (csrf_failed). Nothing was reported.", "bad_json", "csrf_failed"),
+                "404": _response("UnknownSite"),
+                "413": error("The body is larger than the deployment takes.", "request_entity_too_large"),
+                "422": error("A field is of the wrong type (invalid, with `fields`), the kind is unknown, the note "
+                             "too long or holds a phone number or an email address, or this key was used before "
+                             "with other details. Nothing was reported.", "invalid", "unknown_kind",
+                             "note_too_long", "note_has_contact", "idempotency_conflict"),
+                "429": {**error("Too many reports from this address just now (LIMIT_REPORTS). Nothing was "
+                                "reported: try again after Retry-After seconds.", "too_many_requests"),
+                        "headers": {"Retry-After": _header("RetryAfter")}},
+                "500": _response("InternalError"),
+                "503": _response("Busy"),
+            },
+        },
+    },
     "/sites/{slug}/movements": {"post": {
         "operationId": "recordMovement",
         "summary": "Log a take, restock, discard or count at a site (same origin only)",

@@ -3,6 +3,8 @@
 They are the contract tests/api/test_conformance.py holds real answers to; a field added to
 pantry/api/shapes.py must be added here, since every object refuses properties it does not name."""
 from pantry.api.bodies import DATE_PATTERN, MOVEMENT_KINDS
+from pantry.reports.models import KINDS as REPORT_KINDS
+from pantry.reports.rules import NOTE_LENGTH
 from pantry.shifts.models import SHIFT_KINDS
 from pantry.sites.models import SITE_KINDS, SITE_STATES
 from pantry.sites.rules import SLUG_PATTERN
@@ -203,6 +205,25 @@ def schemas(most):
             "network": ref("ImpactFigures"),
         }),
         **_needs_schemas(most),
+        "Report": record("An open report: one kind of trouble at a site, with how many people said so.", {
+            "kind": {"enum": list(REPORT_KINDS)},
+            "people": POSITIVE,
+            "first_reported_at": MOMENT,
+            "last_reported_at": MOMENT,
+            "may_be_out_of_date": {"type": "boolean",
+                                   "description": "Nothing new for REPORT_STALE_DAYS: it may have been put right."},
+        }),
+        "SiteReports": record("A site's open reports, the latest first.", {
+            "site": SLUG, "reports": {"type": "array", "items": ref("Report")},
+        }),
+        "ReportRequest": record("What is wrong at the site. Nothing about the sender is kept.", {
+            "key": {"type": "string", "pattern": KEY_PATTERN,
+                    "description": "Idempotency key, made once per report by the sender and sent again on retry."},
+            "kind": {"enum": list(REPORT_KINDS)},
+            "note": {"type": "string", "maxLength": NOTE_LENGTH,
+                     "description": "About the site only: no phone numbers or email addresses. Seen by coordinators."},
+        }, optional=("note",)),
+        "ReportCreated": record("The open report this one joined.", {"report": ref("Report")}),
         "OpenAPI": {"type": "object", "required": ["openapi", "info", "paths"], "description": "This document."},
     }
 

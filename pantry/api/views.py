@@ -7,7 +7,7 @@ from flask import current_app, request
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 
-from pantry.api import impact, needs as needs_writes, openapi, shapes, writes  # noqa: F401  (they join bp)
+from pantry.api import impact, needs as needs_writes, openapi, reports, shapes, writes  # noqa: F401  (they join bp)
 from pantry.api.blueprint import bp, site_or_404
 from pantry.api.caching import cached_json, uncached_json
 from pantry.care import rules as care

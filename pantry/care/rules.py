@@ -15,6 +15,7 @@ from pantry.care import excursions
 from pantry.care.models import CareRecord, Reading
 from pantry.refusals import Refusal
 from pantry.shifts.models import Shift
+from pantry.signals import care_recorded
 from pantry.sites.models import Site
 from pantry.stock import ledger
 from pantry.stock.errors import UnknownBatch
@@ -136,6 +137,7 @@ def record_care(session, site, ticked, celsius, note, key, now, *, checklist, li
     session.flush()
     if record.reading is not None and not record.reading.in_range:
         _too_warm(session, site, record.reading, now)
+    care_recorded.send(session, record=record, now=now)
     return record
 
 

@@ -1,8 +1,8 @@
 """Coordinators come in: sign-in and sign-out, the welcome link that sets a password,
 inviting a peer, and the home screen. The other screens join the same blueprint from
 network.py (sites, items, targets), labels.py (tags), books.py (ledger, counts), rota.py
-(shifts and rosters), exports.py (CSV files) and dashboard.py (the network at a glance);
-alerts.py mails coordinators when a fridge is too warm."""
+(shifts and rosters), exports.py (CSV files), dashboard.py (the network at a glance) and
+reports.py (neighbours' reports); alerts.py mails coordinators when a fridge is too warm."""
 import hmac
 
 from flask import (
@@ -22,7 +22,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from pantry import security, sign_in_limits
-from pantry.coordinators import alerts, books, dashboard, exports, labels, network, rota  # noqa: F401  (they join bp)
+from pantry.coordinators import alerts, books, dashboard, exports, labels, network, reports, rota  # noqa: F401  (they join bp)
 from pantry.coordinators import journal_pages, peers, recovery_pages, review_pages  # noqa: F401  (they join bp)
 from pantry.coordinators import temperature_log, transfers, warm_food  # noqa: F401  (they join bp)
 from pantry.coordinators import addressees, outbox  # noqa: F401  (the outbox's coordinators, its screens)

@@ -15,6 +15,7 @@ from pantry.extensions import db
 from pantry.needs import listing as needs_listing, search
 from pantry.needs.models import Ask, Promise
 from pantry.public.pages import rendered_pages
+from pantry.reports import listing as reports
 from pantry.shifts.listing import next_shift
 from pantry.sites.models import Site
 from pantry.stock import history, shelves
@@ -25,7 +26,7 @@ from pantry.tags.models import Tag
 bp = Blueprint("public", __name__, template_folder="templates")
 NEEDS_ON_HOME = 3
 
-# What the page cache's version sees: the latest movement, reading and care record. A new
+# What the page cache's version sees: the latest movement, reading, care record and report. A new
 # take, reading or cleaning shows at once (in the charts too); what it does not see (sign-ups
 # changing "2 of 3 places taken", a shift added, "cleaning overdue" coming due as time passes,
 # the charts' 14 days moving on at midnight) shows within PAGE_CACHE_SECONDS (30 s).
@@ -40,7 +41,7 @@ def home():
         select(func.max(Ask.id)).scalar_subquery(),
         select(func.max(Promise.changed_at)).scalar_subquery(),
     )).one()
-    return rendered_pages().page(tuple(latest), _home)
+    return rendered_pages().page((*latest, *reports.version(db.session)), _home)
 
 
 def _home():
@@ -52,6 +53,7 @@ def _home():
     return render_template(
         "public/home.html", sites=sites, summaries=summaries, needs=needs, cares=_care_states(sites),
         places=search.neighbourhoods(db.session),
+        reports=_open_reports([site.id for site in sites]),
     )
 
 
@@ -65,7 +67,7 @@ def site(slug):
     ).first()
     if found is None:
         abort(404)
-    version = (*found, *needs_listing.version(db.session, found.id))
+    version = (*found, *needs_listing.version(db.session, found.id), *reports.version(db.session, found.id))
     return rendered_pages().page(version, lambda: _site(found.id))
 
 
@@ -87,6 +89,7 @@ def _site(site_id):
         summary=shelf.summary(),
         care=_care_states([site])[site.id],
         questioned=excursions.questioned(db.session, site.id),
+        reports=_open_reports([site.id])[site.id],
         takes_readings=care.takes_readings(site, current_app.config["TEMPERATURE_LIMITS"]),
         shift=next_shift(db.session, site.id, now),
         shift_time=shift_time,
@@ -140,6 +143,10 @@ def _poster(site_id, paper):
 def _care_states(sites):
     overdue_after = timedelta(hours=current_app.config["CLEANING_OVERDUE_HOURS"])
     return care.care_states(db.session, sites, utcnow(), overdue_after)
+
+
+def _open_reports(site_ids):
+    return reports.open_reports(db.session, site_ids, utcnow(), reports.Ages.from_config(current_app.config))
 
 
 def shift_time(shift):

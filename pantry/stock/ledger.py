@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from pantry import outbox
 from pantry.signals import restocked
+from pantry.signals import movement_recorded
 from pantry.sites.models import Site
 from pantry.stock import transfers
 from pantry.stock.errors import (
@@ -116,6 +117,7 @@ def record(session, entry, now):
         _ran_out(session, stock, movement, now)
     if entry.kind == "restock":
         restocked.send(session, movement=movement, now=now)
+    movement_recorded.send(session, movement=movement, now=now)
     return movement
 
 

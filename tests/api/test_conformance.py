@@ -126,14 +126,41 @@ def raw(data):
     return send
 
 
-def limited(send, limit="1 per minute"):
+def limited(send, limit="1 per minute", setting="LIMIT_LOGS"):
     """`send` twice with a limit of one: the second is over it."""
     def over(t):
         t.monkeypatch.setitem(t.app.config, "RATE_LIMITS", True)
-        t.monkeypatch.setitem(t.app.config, "LIMIT_LOGS", limit)
+        t.monkeypatch.setitem(t.app.config, setting, limit)
         send(t)
         return send(t)
     return over
+
+
+def report(body=None, slug="corner-fridge", token=True, **kwargs):
+    def send(t):
+        headers = {"X-CSRFToken": csrf(t.client)} if token else {}
+        return t.client.post(f"{PREFIX}/sites/{slug}/reports", json=body(), headers=headers, **kwargs)
+    return send
+
+
+def dirty():
+    return {"key": key(), "kind": "dirty", "note": "Spilt milk"}
+
+
+def report_twice(change):
+    def send(t):
+        sent = dirty()
+        report(lambda: sent)(t)
+        return report(lambda: change(sent))(t)
+    return send
+
+
+def reported(read):
+    """`read` once a report is open, so the answer has one to hold to the schema."""
+    def send(t):
+        assert report(dirty)(t).status_code == 201
+        return read(t)
+    return send
 
 
 BUSY = OperationalError("SELECT", {}, Exception("database is locked"))
@@ -146,6 +173,7 @@ READS = {
     "/items": (f"{PREFIX}/items", None),
     "/impact": (f"{PREFIX}/impact?site=corner-fridge&from=2026-11-01&to=2026-11-30",
                 f"{PREFIX}/impact?site=nowhere"),
+    "/sites/{slug}/reports": (f"{PREFIX}/sites/corner-fridge/reports", f"{PREFIX}/sites/nowhere/reports"),
 }
 CASES = []
 for path, (url, unknown) in READS.items():
@@ -183,6 +211,20 @@ CASES += [
     ("/sites/{slug}/movements", "post", 429, limited(movement(take))),
     ("/sites/{slug}/movements", "post", 500, broken(movement(take), bodies, "json_object")),
     ("/sites/{slug}/movements", "post", 503, failing(movement(take), BUSY)),
+    ("/sites/{slug}/reports", "get", 200, reported(get(f"{PREFIX}/sites/corner-fridge/reports"))),
+    ("/sites/{slug}/reports", "post", 201, report(dirty)),
+    ("/sites/{slug}/reports", "post", 201, report_twice(lambda sent: sent)),
+    ("/sites/{slug}/reports", "post", 400, report(lambda: [1, 2])),
+    ("/sites/{slug}/reports", "post", 400, report(dirty, token=False)),
+    ("/sites/{slug}/reports", "post", 404, report(dirty, slug="nowhere")),
+    ("/sites/{slug}/reports", "post", 413, report(lambda: {**dirty(), "note": "x" * 300_000})),
+    ("/sites/{slug}/reports", "post", 422, report(lambda: {**dirty(), "kind": 3})),
+    ("/sites/{slug}/reports", "post", 422, report(lambda: {**dirty(), "kind": "filthy"})),
+    ("/sites/{slug}/reports", "post", 422, report(lambda: {**dirty(), "note": "call 555 123 4567"})),
+    ("/sites/{slug}/reports", "post", 422, report_twice(lambda sent: {**sent, "kind": "empty"})),
+    ("/sites/{slug}/reports", "post", 429, limited(report(dirty), setting="LIMIT_REPORTS")),
+    ("/sites/{slug}/reports", "post", 500, broken(report(dirty), bodies, "json_object")),
+    ("/sites/{slug}/reports", "post", 503, failing(report(dirty), BUSY)),
 ]
 
 

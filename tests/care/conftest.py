@@ -1,6 +1,6 @@
 """A fridge with its cleaning label, milk past its date, and a shift near now."""
 import re
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select

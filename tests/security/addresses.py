@@ -17,6 +17,7 @@ from pantry.outbox.models import Follower, Message, Webhook
 from pantry.coordinators.models import Coordinator, Invitation, Recovery, Review
 from pantry.needs.models import Promise, Suggestion
 from pantry.needs.promises import manage_token as promise_token
+from pantry.reports.models import Report, ReportPhoto
 from pantry.shifts.models import Shift, ShiftPattern, SignUp
 from pantry.shifts.signups import manage_token
 from pantry.sites.models import Site
@@ -71,8 +72,8 @@ class CannotFill(Exception):
 
 def fillings(app, session, invitation_tokens=(), email_tokens=()):
     """What the database holds now, as choices for every argument the app's routes take: every
-    site, item, shift, pattern, label and private link; the latest movement and care record
-    of each site (thousands of ledger lines would add time, not doors)."""
+    site, item, shift, pattern, label, report, photo and private link; the latest movement and
+    care record of each site (thousands of ledger lines would add time, not doors)."""
     sites = session.scalars(select(Site).order_by(Site.id)).all()
     slug_of = {site.id: site.slug for site in sites}
     tags = session.scalars(select(Tag).order_by(Tag.id)).all()
@@ -101,6 +102,8 @@ def fillings(app, session, invitation_tokens=(), email_tokens=()):
             # A coordinator's door refuses a stranger whether or not the suggestion exists.
             "suggestion_id": [{"suggestion_id": suggestion_id} for suggestion_id in
                               session.scalars(select(Suggestion.id).order_by(Suggestion.id))] or [{"suggestion_id": 1}],
+            "report_id": [{"report_id": report_id} for report_id in session.scalars(select(Report.id).order_by(Report.id))],
+            "photo_id": [{"photo_id": photo_id} for photo_id in session.scalars(select(ReportPhoto.id).order_by(ReportPhoto.id))],
             # The demo and the sign-up form both derive a sign-up's private link from its key.
             "token": [{"token": manage_token(app.secret_key, key)} for key in sign_up_keys],
             "key": [{"key": key, "code": care_codes[site_id]}

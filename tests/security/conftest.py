@@ -2,6 +2,7 @@
 with, the demo network, and a fingerprint of every table, to show that a refused request wrote nothing."""
 import hashlib
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -11,7 +12,9 @@ from pantry.coordinators import membership, recovery, reviews
 from pantry.coordinators.models import Coordinator
 from pantry.database import utcnow, writer
 from pantry.extensions import db
-from tests.conftest import csrf_token
+from pantry.reports import photos, rules as reports
+from tests.conftest import csrf_token, key
+from tests.reports.conftest import png
 from tests.security.addresses import fillings
 
 
@@ -44,6 +47,12 @@ def peers(app, session, network):
 
 @pytest.fixture
 def network_fillings(app, session, network, peers):
+    """The network's fillings, with a report and its photo at the fridge (for the routes that name them)."""
+    photo = photos.prepare(png((64, 48)), photos.Limits(10**6, 1600, 400 * 1024))
+    with writer():
+        reports.report(session, network.fridge, reports.Word("dirty", "Spilt milk", key(), photo), utcnow(),
+                       window=timedelta(hours=6))
+        session.commit()
     return fillings(app, session, invitation_tokens=[network.invitation_token], email_tokens=[peers.email_token])
 
 

@@ -1,0 +1,107 @@
+"""A neighbour reports a dirty fridge from the label, in a phone's Chromium, with JavaScript on
+and off: a photo chosen from a file, "Reported dirty" on the site's page, a second report that
+merges, a cleaning check that closes it, and the photo on the coordinators' screen alone. Each
+new page and state has no axe violations."""
+import io
+import re
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+
+from pantry.coordinators import invitations
+from pantry.database import utcnow
+from pantry.tags.rules import issue_tag
+from tests.browser.checks import axe_violations, page_checks
+from tests.reports.conftest import jpeg_with_gps
+
+pytestmark = pytest.mark.once  # what it checks does not depend on the database
+
+both = pytest.mark.parametrize("phone", [True, False], ids=["javascript", "no-javascript"], indirect=True)
+
+
+def heading(page):
+    return page.get_by_role("heading", level=1)
+
+
+def clean(page, axe_source, javascript=True):
+    """No axe violations and the project's own checks. They run in the page, so only where it
+    runs scripts: with scripts off, the same server-rendered page was checked in the other variant."""
+    if not javascript:
+        return
+    problems = axe_violations(page, axe_source) + page_checks(page)
+    assert not problems, f"{page.url}:\n" + "\n".join(problems)
+
+
+def report_dirty(phone, code, photo=None):
+    phone.goto(f"/t/{code}")
+    phone.get_by_role("link", name="Something wrong? Tell us").click()
+    expect(heading(phone)).to_have_text("Something wrong?")
+    phone.get_by_role("group", name="What is wrong?").get_by_label("Dirty", exact=True).check()
+    if photo is not None:
+        phone.get_by_label("A photo (optional)").set_input_files(
+            {"name": "IMG_0001.jpg", "mimeType": "image/jpeg", "buffer": photo})
+    phone.get_by_role("button", name="Send the report").click()
+
+
+@both
+def test_report_dirty_with_a_photo_merge_and_a_cleaning_closes_it(phone, session, make_site, axe_source, request):
+    javascript = request.node.callspec.params["phone"]
+    fridge = make_site("Corner Fridge", address="12 Elm St")
+    site_label, care_label = (issue_tag(session, fridge, purpose, utcnow()) for purpose in ("site", "care"))
+    invitations.add_with_password(session, "ada@example.org", "Ada", "a long enough password", utcnow())
+    session.commit()
+    main = phone.locator("main")
+
+    phone.goto(f"/t/{site_label.code}")
+    phone.get_by_role("link", name="Something wrong? Tell us").click()
+    clean(phone, axe_source, javascript)
+    report_dirty(phone, site_label.code, jpeg_with_gps((2400, 1600)))
+    expect(heading(phone)).to_have_text("Corner Fridge")
+    expect(main).to_contain_text("Thank you. Reported dirty: you are the first to say so.")
+    expect(main).to_contain_text(re.compile(r"Reported dirty · .+ ago · 1 person"))
+    expect(phone.locator("main img")).to_have_count(0)  # the photo is the coordinators' alone
+    clean(phone, axe_source, javascript)
+
+    report_dirty(phone, site_label.code)
+    expect(main).to_contain_text(re.compile(r"Reported dirty · .+ ago · 2 people"))
+    phone.goto("/")
+    expect(main).to_contain_text(re.compile(r"Reported dirty · .+ ago · 2 people"))
+    clean(phone, axe_source, javascript)
+
+    phone.goto("/admin/reports")
+    phone.get_by_label("Email").fill("ada@example.org")
+    phone.get_by_label("Password").fill("a long enough password")
+    phone.get_by_role("button", name="Sign in").click()
+    expect(heading(phone)).to_have_text("Open reports")
+    photo = phone.get_by_role("img", name=re.compile(r"^Photo sent with this report"))
+    expect(photo).to_have_count(1)
+    served = phone.request.get(photo.get_attribute("src"))  # with this phone's sign-in cookie
+    assert served.ok and served.headers["content-type"] == "image/webp"
+    assert Image.open(io.BytesIO(served.body())).size == (1600, 1067)
+    clean(phone, axe_source, javascript)
+
+    phone.goto(f"/t/{care_label.code}")
+    phone.get_by_label("Shelves wiped").check()
+    phone.get_by_role("button", name="Send the checklist").click()
+    phone.goto(f"/sites/{fridge.slug}")
+    expect(main).not_to_contain_text("Reported dirty")
+    expect(main).to_contain_text("Something wrong? Tell us")
+
+
+@pytest.mark.parametrize("phone", [True], indirect=True)
+def test_a_refused_report_says_why_and_stays_accessible(phone, session, make_site, axe_source):
+    fridge = make_site("Corner Fridge")
+    session.commit()
+    phone.goto(f"/sites/{fridge.slug}/report")
+    phone.get_by_label("Other", exact=True).check()
+    phone.get_by_label("A short note (optional)").fill("Bag of rubbish on the top shelf")
+    phone.get_by_label("A photo (optional)").set_input_files(
+        {"name": "not-a-photo.jpg", "mimeType": "image/jpeg", "buffer": b"%PDF-1.4 nope"})
+    phone.get_by_role("button", name="Send the report").click()
+    expect(phone.get_by_role("alert")).to_contain_text("That file is not a photo we can read.")
+    clean(phone, axe_source)
+    phone.get_by_label("A short note (optional)").fill("ring 555 123 4567")
+    phone.get_by_role("button", name="Send the report").click()
+    expect(phone.get_by_role("alert")).to_contain_text("Please leave out phone numbers and email addresses")
+    clean(phone, axe_source)
