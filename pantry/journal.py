@@ -133,8 +133,14 @@ def _watch_statements(state):
     name = getattr(table, "name", None)
     if name == "journal_entry" and not state.is_insert:
         raise JournalIsAppendOnly("journal lines cannot be changed or removed")
-    if name not in UNTOLD_TABLES:
+    if name in UNTOLD_TABLES:
+        return
+    result = state.invoke_statement()
+    # A conditional UPDATE or DELETE that matched nothing changed nothing (a retry of a message
+    # already sent, say): it needs no journal line.
+    if state.is_insert or getattr(result, "rowcount", None) != 0:
         state.session.info[CHANGED] = True
+    return result
 
 
 @event.listens_for(Session, "before_commit")

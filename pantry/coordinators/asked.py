@@ -4,11 +4,12 @@ from datetime import timedelta
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms import IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Optional
 
+from pantry import journal
 from pantry.coordinators.blueprint import bp, refuse, site_or_404
 from pantry.database import commit_write, utcnow
 from pantry.extensions import db
@@ -54,7 +55,8 @@ def suggestion_new_item(suggestion_id):
     form, now = NewItemForm(), utcnow()
     if form.validate():
         return _decided(lambda: asks.make_new_item(db.session, suggestion_id, form.name.data, form.category.data,
-                                                   "", now), _("It is an item now: its asks count for it."))
+                                                   "", now), _("It is an item now: its asks count for it."),
+                        "suggestion.made_item", form.name.data)
     flash(" ".join(message for messages in form.errors.values() for message in messages), "error")
     return redirect(url_for("coordinators.suggestions"), 303)
 
@@ -65,7 +67,7 @@ def suggestion_same_item(suggestion_id):
     form, now = SameItemForm(), utcnow()
     if form.validate():
         return _decided(lambda: asks.make_item(db.session, suggestion_id, form.item.data, now),
-                        _("Its asks count for that item now."))
+                        _("Its asks count for that item now."), "suggestion.same_item", str(form.item.data))
     flash(_("Choose an item."), "error")
     return redirect(url_for("coordinators.suggestions"), 303)
 
@@ -77,12 +79,22 @@ def suggestion_dismiss(suggestion_id):
         flash(_("Reload the page and try again."), "error")
         return redirect(url_for("coordinators.suggestions"), 303)
     now = utcnow()
-    return _decided(lambda: asks.dismiss(db.session, suggestion_id, now), _("Dismissed."))
+    return _decided(lambda: asks.dismiss(db.session, suggestion_id, now), _("Dismissed."),
+                    "suggestion.dismissed", str(suggestion_id))
 
 
-def _decided(write, message):
+def noted(write, action, subject, site=None):
+    """The write, and its line in the journal (every coordinator action is in it), in one transaction."""
+    def write_and_note():
+        result = write()
+        journal.record(db.session, current_user, action, subject, {}, {}, utcnow(), site=site)
+        return result
+    return write_and_note
+
+
+def _decided(write, message, action, subject):
     try:
-        commit_write(db.session, write)
+        commit_write(db.session, noted(write, action, subject))
     except (NeedsError, ItemError) as error:
         refuse(error)
     else:
@@ -99,8 +111,8 @@ def site_location(slug):
     if form.validate_on_submit():
         now = utcnow()
         try:
-            commit_write(db.session, lambda: places.set_location(
-                db.session, site, form.point.data, form.neighbourhood.data, now))
+            commit_write(db.session, noted(lambda: places.set_location(
+                db.session, site, form.point.data, form.neighbourhood.data, now), "site.located", site.name, site))
         except NeedsError as error:
             db.session.rollback()
             form[error.field if error.field in form else "point"].errors.append(error.message)
@@ -118,7 +130,8 @@ def item_names(item_id):
     if form.validate_on_submit():
         now = utcnow()
         try:
-            commit_write(db.session, lambda: places.set_item_name(db.session, item.id, "es", form.name.data, now))
+            commit_write(db.session, noted(lambda: places.set_item_name(db.session, item.id, "es", form.name.data, now),
+                                           "item.named", item.name))
         except NeedsError as error:
             refuse(error, form)
         else:

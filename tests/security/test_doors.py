@@ -15,8 +15,11 @@ from tests.conftest import csrf_token, key
 from tests.security.addresses import methods, public_rules
 
 # The public doors that write, and whether they take a quantity.
-QUANTITY_DOORS = {"tags.log", "care.discard", "api.record_movement"}
-OTHER_DOORS = {"tags.undo", "shifts.sign_up", "shifts.cancel", "care.record"}
+QUANTITY_DOORS = {"tags.log", "care.discard", "api.record_movement",
+                  "care.send", "needs.promise", "needs.change", "api.record_promise"}  # tests/needs, tests/stock
+OTHER_DOORS = {"tags.undo", "shifts.sign_up", "shifts.cancel", "care.record", "needs.ask", "needs.cancel",
+               "api.record_ask", "api.send_report", "reports.send", "public.follow", "public.following",
+               "public.confirm_following", "public.unfollow", "public.push_subscribe", "public.push_unsubscribe"}
 
 
 def test_every_public_door_is_listed(app):
