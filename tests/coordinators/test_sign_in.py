@@ -130,7 +130,8 @@ def test_every_admin_page_asks_an_anonymous_visitor_to_sign_in(app, client, make
     make_item("Canned beans")
     values = {"slug": "corner", "item_id": 1, "movement_id": 1, "code": "ABCDEFGH", "paper": "a4", "token": "t",
               "pattern_id": 1, "shift_id": 1, "invitation_id": 1, "coordinator_id": 1, "review_id": 1,
-              "recovery_id": 1, "message_id": 1, "hook_id": 1, "action": "remove"}
+              "recovery_id": 1, "message_id": 1, "hook_id": 1, "action": "remove", "suggestion_id": 1,
+              "report_id": 1, "photo_id": 1, "link": "a-link"}
     open_to_all = {"coordinators.sign_in", "coordinators.welcome", "coordinators.forgot"}
     token = csrf_token(client.get("/admin/sign-in").text)
     checked = 0

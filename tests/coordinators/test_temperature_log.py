@@ -28,7 +28,8 @@ def warm_november(session, make_site, make_item):
     session.commit()
     flags = {flag.batch.item_id: flag for flag in session.scalars(select(Flag))}
     batch = flags[milk.id].batch_id
-    rules.discard_batch(session, fridge, batch, 4, key(), T0 + timedelta(hours=4), reason="warm")
+    rules.discard_batch(session, fridge, batch, 4, key(), T0 + timedelta(hours=4), today=T0.date(), most=50,
+                       reason="warm")
     excursions.clear(session, fridge.id, flags[yogurt.id].batch_id, "Probe reads 3 °C", key(),
                      T0 + timedelta(hours=5), "ada@example.org")
     session.commit()

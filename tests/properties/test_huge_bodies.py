@@ -34,6 +34,9 @@ def addresses(app, session, world):
     values = {
         "slug": world.slug, "item_id": world.beans, "shift_id": world.shift_id, "pattern_id": pattern.id,
         "movement_id": session.scalar(select(Movement.id).limit(1)),
+        # A body too large is refused before its view looks anything up: any value builds the path.
+        "link": "a-link", "token": "a-token", "report_id": 1, "photo_id": 1, "suggestion_id": 1, "review_id": 1,
+        "recovery_id": 1, "message_id": 1, "hook_id": 1, "coordinator_id": 1, "invitation_id": 1, "action": "remove",
     }
     by_endpoint = {
         "shifts.cancel": {"token": token}, "coordinators.welcome": {"token": link.rsplit("/", 1)[1]},
@@ -49,6 +52,10 @@ def addresses(app, session, world):
                           if name in rule.arguments})
         assert None not in arguments.values(), (rule.rule, arguments)
         _, paths[rule.endpoint] = rule.build(arguments)
+    # The report form takes a photo: its own limit (10 MB, tests/reports) is above the one tried here.
+    # The one-click unsubscribe (RFC 8058) carries no CSRF token: a wrong link is 404 before any body.
+    for endpoint in ("reports.send", "public.unfollow"):
+        paths.pop(endpoint, None)
     assert len(paths) >= 20, "the walk found too few POST routes"
     return paths
 
