@@ -7,6 +7,7 @@ a list: a route added later is checked without anyone remembering to add it here
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+import pytest
 from flask import url_for
 from flask_login import login_required
 
@@ -142,6 +143,7 @@ def test_a_signed_in_coordinator_reaches_every_screen(app, client, network, netw
     assert not problems, "coordinator screens that did not open for a coordinator:\n" + "\n".join(problems)
 
 
+@pytest.mark.own_app
 def test_a_route_added_later_is_checked_without_being_listed(app, client, session, network, network_fillings):
     """The checks above cannot pass by missing a route: one added to the coordinators without
     @login_required is reported, and one whose arguments are unknown is named."""
