@@ -10,7 +10,7 @@ from pantry.extensions import babel, csrf, db, login, migrate
 def create_app(config=None):
     app = Flask(__name__, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
-    load_config(app, config)
+    load_config(app, config)  # the settings are final from here on: nothing below changes app.config
 
     from pantry import database  # noqa: F401  (registers the SQLite connection settings)
     from pantry.languages import select_locale, select_timezone
@@ -32,14 +32,19 @@ def create_app(config=None):
     routes.register(app)
     from pantry.api.views import bp as api_bp
     from pantry.care.views import bp as care_bp
-    from pantry.impact.views import bp as impact_bp
+    from pantry.coordinators import alerts
     from pantry.coordinators.views import bp as coordinators_bp
+    from pantry.coordinators.views import sign_in_with
+    from pantry.impact.views import bp as impact_bp
+    from pantry.needs import keeping, privacy
     from pantry.needs.views import bp as needs_bp
     from pantry.offline.views import bp as offline_bp
     from pantry.public import feeds, following, pushing  # noqa: F401  (they join the public blueprint)
     from pantry.public.views import bp as public_bp
+    from pantry.reports import closing
     from pantry.reports.views import bp as reports_bp
     from pantry.shifts.views import bp as shifts_bp
+    from pantry.signals import care_recorded, movement_recorded, restocked, too_warm
     from pantry.tags.views import bp as tags_bp
 
     app.register_blueprint(public_bp)
@@ -53,6 +58,15 @@ def create_app(config=None):
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(languages.bp)
     app.register_blueprint(offline_bp)
+    sign_in_with(login)  # coordinators are the ones who sign in
+    # What the areas hear from each other (pantry/signals.py), each in the sender's transaction.
+    # Process-wide and connected once however many apps are made (blinker keeps one connection
+    # per receiver), like the log filter below.
+    too_warm.connect(alerts.mail_coordinators)  # a warm reading mails the coordinators
+    restocked.connect(keeping.keep)  # a restock keeps the promises it brings
+    movement_recorded.connect(closing.movement_closes)  # a restock or count closes reports it puts right
+    care_recorded.connect(closing.care_closes)  # and so do a cleaning and a reading in range
+    privacy.install()  # a searcher's location never reaches the access logs
     security.register(app)
     errors.register(app)
     templating.register(app)

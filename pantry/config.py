@@ -6,6 +6,8 @@ from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 
+from pantry.languages import offered
+
 
 class Defaults:
     ENVIRONMENT = "development"  # "production" refuses to start without SECRET_KEY
@@ -148,6 +150,8 @@ class Defaults:
 
 
 def load_config(app, test_config=None):
+    """Defaults, instance/config.py, the environment, the test config; then what follows from them.
+    The settings are final when this returns: nothing else changes app.config."""
     config = app.config
     config.from_object(Defaults)
     config.from_pyfile("config.py", silent=True)
@@ -162,6 +166,9 @@ def load_config(app, test_config=None):
     config["BASE_URL"] = config["BASE_URL"].rstrip("/")
     if config["ENVIRONMENT"] == "production":  # served over HTTPS only: cookies never travel in the clear
         config["SESSION_COOKIE_SECURE"] = config["REMEMBER_COOKIE_SECURE"] = True
+    config["LANGUAGES"] = offered(config.get("LANGUAGES"), config["BABEL_DEFAULT_LOCALE"])
+    # Flask-Limiter keeps one state per Limiter, not per app: it stays on, and RATE_LIMITS decides per app.
+    config["RATELIMIT_ENABLED"] = True
     _ensure_secret_key(app)
 
 

@@ -47,12 +47,6 @@ def names(codes):
     return {code: LANGUAGE_NAMES.get(code) or language_name(code) for code in codes}
 
 
-@bp.record_once
-def _settle_languages(state):
-    config = state.app.config
-    config["LANGUAGES"] = offered(config.get("LANGUAGES"), config["BABEL_DEFAULT_LOCALE"])
-
-
 def select_locale():
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():

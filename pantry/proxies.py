@@ -3,7 +3,7 @@
 Behind PROXIES proxies, X-Forwarded-For (the phone's address, for the rate limits) and
 X-Forwarded-Proto (https) are believed by default. X-Forwarded-Host, -Prefix and -Port change
 the links on every page, and a page may be kept and served to the next visitors
-(pantry.public.pages), so they are believed only when FORWARDED_HEADERS names them. Every
+(pantry.pages), so they are believed only when FORWARDED_HEADERS names them. Every
 other X-Forwarded-* header is removed before the app sees the request, and a believed one
 whose value cannot be true (a "protocol" that is not http or https, an "address" that is not
 one) is removed too."""

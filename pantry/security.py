@@ -61,9 +61,7 @@ HEADERS = {
 
 def register(app):
     app.wsgi_app = ForwardedHeaders(app.wsgi_app, int(app.config["PROXIES"]), app.config["FORWARDED_HEADERS"])
-    # Flask-Limiter keeps one state per Limiter, not per app: it stays on, and RATE_LIMITS decides per app.
-    app.config["RATELIMIT_ENABLED"] = True
-    limiter.init_app(app)
+    limiter.init_app(app)  # always on (pantry.config sets RATELIMIT_ENABLED): RATE_LIMITS decides per app
     headers = dict(HEADERS)
     if app.config["ENVIRONMENT"] == "production":
         headers["Strict-Transport-Security"] = f"max-age={int(app.config['HSTS_SECONDS'])}"

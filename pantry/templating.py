@@ -1,58 +1,60 @@
-"""What every template can use: dates in the deployment's time zone and the page's language."""
-from datetime import datetime, timedelta
+"""Every name a template can use that its view does not pass: registered here, in one place,
+by `register(app)` (called from create_app). Each helper lives with the area whose words it
+speaks; a blueprint's own `context_processor` adds names for that blueprint's pages only."""
+import uuid
 
 from flask import current_app, request
-from flask_babel import format_date, format_datetime, format_timedelta, get_locale, gettext as _
+from flask_babel import get_locale
 
-from pantry import emails
+from pantry import emails, formats
+from pantry.care.degrees import temperature, temperature_limit
 from pantry.clock import local_today
-from pantry.database import utcnow
+from pantry.coordinators.reports import open_report_count
 from pantry.languages import names
+from pantry.needs.finding import kilometres
+from pantry.needs.views import promise_day
+from pantry.offline.views import plural_examples, theme_colors
+from pantry.public.feeds import atom_time
+from pantry.tags.views import logged_message
+
+FILTERS = {
+    "when": formats.when,
+    "day": formats.day,
+    "long_day": formats.long_day,
+    "datetime": formats.short_moment,
+    "mailto": emails.mailto,  # None (no link) for what is not exactly one address
+    "temperature": temperature,
+    "atom_time": atom_time,
+}
 
 
-def when(moment):
-    """'3 hours ago' for recent times, a short date and time for older ones."""
-    if moment is None:
-        return _("never")
-    elapsed = utcnow() - moment
-    if elapsed < timedelta(days=2):
-        return _("%(elapsed)s ago", elapsed=format_timedelta(elapsed, threshold=1.1))
-    return format_datetime(moment, "short")
+def new_key():
+    """A fresh idempotency key for a form that writes (design rule 5)."""
+    return uuid.uuid4().hex
 
 
-def day(value):
-    """'Sat 21 Nov', 'sáb 21 nov': a short day, the same pattern in every language."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return format_datetime(value, "EEE d MMM")
-    return format_date(value, "EEE d MMM")
+GLOBALS = {
+    "new_key": new_key,
+    "temperature_limit": temperature_limit,
+    "open_report_count": open_report_count,
+    "kilometres": kilometres,
+    "promise_day": promise_day,
+    "plural_examples": plural_examples,
+    "theme_colors": theme_colors,
+    "logged_message": logged_message,
+}
 
 
-def long_day(value):
-    """'Saturday 21 November', 'sábado 21 de noviembre': each language has its own pattern."""
-    if value is None:
-        return ""
-    # Translators: a day written in full, as a Babel date pattern: EEEE is the weekday, d the day,
-    # MMMM the month; words in 'single quotes' are kept as they are. Spanish: EEEE d 'de' MMMM
-    pattern = _("EEEE d MMMM")
-    if isinstance(value, datetime):
-        return format_datetime(value, pattern)
-    return format_date(value, pattern)
+def page_language():
+    return {
+        "locale": str(get_locale()),
+        "language_names": names(current_app.config["LANGUAGES"]),
+        "here": request.full_path.rstrip("?") if request else "/",
+        "today": local_today(),
+    }
 
 
 def register(app):
-    app.jinja_env.filters["when"] = when
-    app.jinja_env.filters["day"] = day
-    app.jinja_env.filters["long_day"] = long_day
-    app.jinja_env.filters["datetime"] = lambda value: format_datetime(value, "short") if value else ""
-    app.jinja_env.filters["mailto"] = emails.mailto  # None (no link) for what is not exactly one address
-
-    @app.context_processor
-    def page_language():
-        return {
-            "locale": str(get_locale()),
-            "language_names": names(current_app.config["LANGUAGES"]),
-            "here": request.full_path.rstrip("?") if request else "/",
-            "today": local_today(),
-        }
+    app.jinja_env.filters.update(FILTERS)
+    app.jinja_env.globals.update(GLOBALS)
+    app.context_processor(page_language)

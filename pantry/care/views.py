@@ -2,13 +2,13 @@
 from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
-from flask_babel import format_decimal, gettext as _
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from pantry import security
 from pantry.care import rules
 from pantry.care.forms import ChecklistForm, DiscardForm, SendForm
-from pantry.care.models import CareRecord, Reading
+from pantry.care.models import CareRecord
 from pantry.clock import local_today
 from pantry.database import commit_write, utcnow
 from pantry.extensions import db
@@ -20,22 +20,6 @@ from pantry.tags.forms import CodeForm
 from pantry.tags.rules import RevokedTag, UnknownTag, find_tag
 
 bp = Blueprint("care", __name__, template_folder="templates")
-
-
-@bp.app_template_filter("temperature")
-def temperature(value):
-    """A reading (or degrees Celsius) in the deployment's unit: "4 °C", "39.2 °F"."""
-    celsius = value.celsius if isinstance(value, Reading) else value
-    if celsius is None:
-        return ""
-    unit = current_app.config["TEMPERATURE_UNIT"]
-    return f"{format_decimal(rules.to_unit(celsius, unit), format='0.#')} °{unit}"
-
-
-@bp.app_template_global()
-def temperature_limit(site):
-    """The warmest a site may be, in degrees Celsius, or None when it has no limit."""
-    return current_app.config["TEMPERATURE_LIMITS"].get(site.kind)
 
 
 @bp.get("/care/<code>")

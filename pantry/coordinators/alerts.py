@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from pantry import outbox
 from pantry.care.models import Reading
-from pantry.coordinators.blueprint import bp
 from pantry.coordinators.models import Coordinator
 from pantry.extensions import db
 from pantry.signals import too_warm
@@ -17,15 +16,8 @@ from pantry.signals import too_warm
 logger = logging.getLogger(__name__)
 
 
-@bp.record_once
-def _listen(state):
-    # Connected once per process however many apps register the blueprint (blinker keeps one
-    # connection per receiver).
-    too_warm.connect(mail_coordinators)
-
-
 def mail_coordinators(sender, reading, **extra):
-    """Queue a mail about `reading` to each coordinator with a password, one per coordinator and reading."""
+    """The receiver of pantry.signals.too_warm (connected by create_app). Queue a mail about `reading` to each coordinator with a password, one per coordinator and reading."""
     ids = db.session.scalars(select(Coordinator.id).where(Coordinator.password_hash.is_not(None))).all()
     for coordinator_id in ids:
         outbox.post(db.session, f"coordinator:{coordinator_id}", f"too-warm:{reading.id}", "too-warm",

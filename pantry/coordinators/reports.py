@@ -18,7 +18,6 @@ from pantry.reports.models import ReportPhoto
 LARGEST_ID = rules.LARGEST_ID
 
 
-@bp.app_template_global()
 def open_report_count():
     return listing.open_count(db.session)
 

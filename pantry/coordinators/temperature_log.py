@@ -5,6 +5,7 @@ from flask import current_app, request
 from flask_babel import format_date, format_datetime, gettext as _, ngettext
 from flask_login import login_required
 
+from pantry.care.degrees import temperature
 from pantry.care.log import length_words, temperature_log
 from pantry.clock import deployment_zone, local_today
 from pantry.coordinators.blueprint import bp, site_or_404
@@ -32,7 +33,6 @@ def temperature_log_pdf(slug):
 
 
 def _lines(site, within, log):
-    temperature = current_app.jinja_env.filters["temperature"]
     limit = current_app.config["TEMPERATURE_LIMITS"].get(site.kind)
     lines = [("title", _("Temperature log: %(site)s", site=site.name)),
              ("text", "%s · %s" % (format_date(within.first, "MMMM y"), site.address or site.kind_label)),

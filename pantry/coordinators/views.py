@@ -22,7 +22,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from pantry import security, sign_in_limits
-from pantry.coordinators import alerts, books, dashboard, exports, labels, network, reports, rota  # noqa: F401  (they join bp)
+from pantry.coordinators import books, dashboard, exports, labels, network, reports, rota  # noqa: F401  (they join bp)
 from pantry.coordinators import journal_pages, peers, recovery_pages, review_pages  # noqa: F401  (they join bp)
 from pantry.coordinators import temperature_log, transfers, warm_food  # noqa: F401  (they join bp)
 from pantry.coordinators import addressees, outbox  # noqa: F401  (the outbox's coordinators, its screens)
@@ -40,18 +40,19 @@ from pantry.sites.rules import has_control_characters
 from pantry.stock import shelves
 from pantry.stock.ledger import LARGEST_ID
 
-__all__ = ["bp", "load_coordinator"]
+__all__ = ["bp", "load_coordinator", "sign_in_with"]
 
 
-@bp.record_once
-def _configure_sign_in(state):
+def sign_in_with(login):
+    """Flask-Login signs coordinators in: who a session cookie names, and where a page that
+    needs a coordinator sends a visitor who is not one (process-wide: the manager is one)."""
+    login.user_loader(load_coordinator)
     login.login_view = "coordinators.sign_in"
     login.login_message = _l("Please sign in to see that page.")
     login.login_message_category = "warning"
     login.localize_callback = str  # the lazy message, in the language of the request
 
 
-@login.user_loader
 def load_coordinator(session_id):
     """The coordinator a session cookie names, while their password is the one it was signed in with."""
     coordinator_id, _, fingerprint = str(session_id).partition(":")

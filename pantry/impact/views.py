@@ -9,7 +9,7 @@ from pantry import charts
 from pantry.extensions import db
 from pantry.impact import printing
 from pantry.impact.report import COLUMNS, line, report_for, version
-from pantry.public.pages import rendered_pages
+from pantry.pages import rendered_pages
 from pantry.tags.posters import UnknownPaper
 
 bp = Blueprint("impact", __name__, template_folder="templates")

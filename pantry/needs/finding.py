@@ -32,6 +32,5 @@ def _page(query, places, results, refusal=None):
     return response
 
 
-@bp.app_template_global()
 def kilometres(km):
     return format_decimal(km, format="0.#")

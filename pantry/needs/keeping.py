@@ -2,9 +2,8 @@
 transaction, and this keeps the promises it brings. Stock never imports needs; every door that
 restocks (a label, the offline outbox, the API, a coordinator) keeps promises the same way."""
 from pantry.needs.promises import keep_promises
-from pantry.signals import restocked
 
 
-@restocked.connect
-def _keep(session, movement, now, **extra):
+def keep(session, movement, now, **extra):
+    """The receiver of `restocked` (connected by create_app)."""
     keep_promises(session, movement, now)

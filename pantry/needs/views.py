@@ -9,7 +9,7 @@ from pantry import security
 from pantry.clock import local_today
 from pantry.database import commit_write, utcnow
 from pantry.extensions import db
-from pantry.needs import asks, keeping, listing, privacy, promises  # noqa: F401  (keeping joins the ledger's signal)
+from pantry.needs import asks, listing, promises
 from pantry.needs.errors import NeedsError
 from pantry.needs.forms import AskForm, CancelForm, ChangeForm, PromiseForm
 from pantry.sites.models import Site
@@ -19,7 +19,6 @@ from pantry.stock.errors import UnknownSite
 from pantry.stock.models import Item
 
 bp = Blueprint("needs", __name__, template_folder="templates")
-bp.record_once(lambda state: privacy.install())  # no location in the access logs
 
 
 def site_or_404(slug):
@@ -174,7 +173,6 @@ def _refused(refusal, form, page):
     return page()
 
 
-@bp.app_template_global()
 def promise_day(day):
     """'today', 'tomorrow', else a short day: how a promise's day reads."""
     today = local_today()

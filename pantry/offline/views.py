@@ -71,7 +71,6 @@ def token():
     return response
 
 
-@bp.app_template_global()
 def plural_examples():
     """One number for each plural category of the page's language (CLDR: one, few, many,
     other...), so a template can spell a count-dependent text in every form the script may need."""
@@ -82,6 +81,5 @@ def plural_examples():
     return sorted(found.items())
 
 
-@bp.app_template_global()
 def theme_colors():
     return THEME

@@ -33,7 +33,6 @@ def site_feed(slug):
     return _feed(site)
 
 
-@bp.app_template_filter("atom_time")
 def atom_time(moment):
     """RFC 3339 in UTC, as Atom wants it."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

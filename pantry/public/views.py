@@ -14,7 +14,7 @@ from pantry.database import utcnow
 from pantry.extensions import db
 from pantry.needs import listing as needs_listing, search
 from pantry.needs.models import Ask, Promise
-from pantry.public.pages import rendered_pages
+from pantry.pages import rendered_pages
 from pantry.reports import listing as reports
 from pantry.shifts.listing import next_shift
 from pantry.sites.models import Site

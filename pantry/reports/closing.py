@@ -5,19 +5,16 @@ Stock and care stand below reports (or beside them) and never import them; they 
 what happened. Every door is covered so: the scan page, the API, a coordinator's count,
 the cleaning checklist, the demo."""
 from pantry.reports.rules import close_fixed
-from pantry.signals import care_recorded, movement_recorded
 
 MOVEMENT_FIXES = {"restock": "restocked", "take": "counted", "count": "counted"}
 
 
-@movement_recorded.connect
 def movement_closes(session, movement, now, **extra):
     fix = MOVEMENT_FIXES.get(movement.kind)
     if fix is not None:
         close_fixed(session, movement.site_id, fix, now)
 
 
-@care_recorded.connect
 def care_closes(session, record, now, **extra):
     """A cleaning check (a ticked checklist) closes dirty and unwanted; a reading in range, not cold."""
     if record.checklist:

@@ -18,7 +18,7 @@ from pantry.shifts.errors import ShiftError, ShiftOver, TooLateToCancel, Unknown
 from pantry.shifts.forms import CancelForm, SignUpForm
 from pantry.shifts.models import Shift
 from pantry.sites.models import Site
-from pantry.templating import long_day
+from pantry.formats import long_day
 
 bp = Blueprint("shifts", __name__, template_folder="templates")
 NETWORK_DAYS = listing.NETWORK_DAYS

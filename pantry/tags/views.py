@@ -1,5 +1,4 @@
 """The scan pages: a label's code opens its site or item, and one tap logs a take or a restock."""
-import uuid
 from datetime import timedelta
 
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, session, url_for
@@ -20,11 +19,6 @@ from pantry.tags.rules import UnknownTag, RevokedTag, find_tag
 bp = Blueprint("tags", __name__, template_folder="templates")
 RECENT = "recent_logs"  # the movements this browser logged, for Undo
 RECENT_KEPT = 10
-
-
-@bp.app_template_global()
-def new_key():
-    return uuid.uuid4().hex
 
 
 @bp.get("/t")
@@ -150,7 +144,6 @@ def _refuse(tag, form, item_id):
     return _scan_page(tag, form, item_id if tag.purpose == "site" else None, 422)
 
 
-@bp.app_template_global()
 def logged_message(movement):
     if movement.kind == "take":
         return _("Logged: took %(count)d %(item)s", count=movement.quantity, item=movement.item.name)

@@ -15,7 +15,7 @@ from pantry.database import utcnow
 from pantry.extensions import db
 from pantry.stock import history, ledger
 from pantry.tags.rules import issue_tag
-from pantry.templating import day as day_label
+from pantry.formats import day as day_label
 from tests.conftest import NOW, key
 
 BUDGET = 14 * 1024

@@ -1,4 +1,5 @@
-"""Rendered public pages, kept per process and served again while nothing they show has moved.
+"""Rendered pages (a site's page, the impact report), kept per process and served again while
+nothing they show has moved.
 
 A page is kept with a version (for a site's page: its latest movement, reading and care
 record) and reused while the version is the same and it is younger than PAGE_CACHE_SECONDS.
