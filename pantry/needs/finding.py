@@ -6,7 +6,7 @@ from flask_babel import format_decimal, get_locale
 from pantry.extensions import db
 from pantry.needs import search
 from pantry.needs.errors import NeedsError
-from pantry.needs.views import bp
+from pantry.needs.blueprint import bp
 
 
 @bp.get("/find")

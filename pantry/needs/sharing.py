@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from pantry.database import utcnow
 from pantry.extensions import db
 from pantry.needs import listing
-from pantry.needs.views import bp, site_or_404, window_days
+from pantry.needs.blueprint import bp, site_or_404, window_days
 from pantry.stock.models import Movement
 
 SIZE = (1200, 630)

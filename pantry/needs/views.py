@@ -1,7 +1,7 @@
 """A site's needs list, with "I'd need..." and "I'll bring...", and a promise's private page."""
 from datetime import timedelta
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, get_locale, gettext as _
 from sqlalchemy import select
 
@@ -9,30 +9,12 @@ from pantry import security
 from pantry.clock import local_today
 from pantry.database import commit_write, utcnow
 from pantry.extensions import db
-from pantry.needs import asks, listing, promises
+from pantry.needs import asks, finding, listing, promises, sharing  # noqa: F401  (finding, sharing join bp)
+from pantry.needs.blueprint import bp, site_or_404, window_days
 from pantry.needs.errors import NeedsError
 from pantry.needs.forms import AskForm, CancelForm, ChangeForm, PromiseForm
-from pantry.sites.models import Site
-from pantry.sites.rules import SLUG_PATTERN
 from pantry.stock.entries import get
-from pantry.stock.errors import UnknownSite
 from pantry.stock.models import Item
-
-bp = Blueprint("needs", __name__, template_folder="templates")
-
-
-def site_or_404(slug):
-    if not SLUG_PATTERN.match(slug):
-        raise UnknownSite()
-    site = db.session.scalar(select(Site).where(Site.slug == slug))
-    if site is None:
-        raise UnknownSite()
-    return site
-
-
-def window_days():
-    return current_app.config["ASK_WINDOW_DAYS"]
-
 
 def promise_days(now):
     today = local_today(now)
@@ -182,5 +164,3 @@ def promise_day(day):
         return _("tomorrow")
     return format_date(day, "EEE d MMM")
 
-
-from pantry.needs import finding, sharing  # noqa: E402,F401  (they join bp)

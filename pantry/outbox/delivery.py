@@ -13,18 +13,11 @@ from flask_babel import force_locale
 
 from pantry import mail
 from pantry.outbox import addresses
+from pantry.outbox.failures import Undeliverable
 from pantry.outbox.models import PushSubscription, Webhook
 from pantry.outbox.registry import LETTERS, find_addressee
 
 SIGNATURE_HEADER = "X-Pantry-Signature"
-
-
-class Undeliverable(Exception):
-    """This message will never go: it is dead-lettered with the reason."""
-
-
-class Gone(Exception):
-    """The recipient is gone for good (a push service's 404 or 410): drop them."""
 
 
 def deliver(session, message, config):

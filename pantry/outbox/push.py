@@ -16,6 +16,7 @@ from pywebpush import WebPushException, webpush
 from sqlalchemy import select
 
 from pantry.outbox.models import PushSubscription
+from pantry.outbox.failures import Gone
 from pantry.outbox.news import KINDS
 from pantry.refusals import Refusal
 
@@ -89,8 +90,6 @@ def _allowed(endpoint, allow_loopback):
 
 def send(subscription, payload, config):
     """Push `payload` (JSON) to the phone. Raises Gone on 404/410, OSError-like errors otherwise."""
-    from pantry.outbox.delivery import Gone
-
     info = {"endpoint": subscription.endpoint, "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth}}
     try:
         webpush(info, json.dumps(payload), vapid_private_key=vapid(current_app.instance_path),

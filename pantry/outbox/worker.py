@@ -16,7 +16,8 @@ from sqlalchemy import update
 from pantry.database import utcnow, writer
 from pantry.extensions import db
 from pantry.outbox import jobs, queue
-from pantry.outbox.delivery import Gone, Undeliverable, deliver
+from pantry.outbox.delivery import deliver
+from pantry.outbox.failures import Gone, Undeliverable
 from pantry.outbox.models import Message, PushSubscription, Webhook
 
 logger = logging.getLogger(__name__)
