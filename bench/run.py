@@ -34,8 +34,7 @@ from pantry.stock.audit import discrepancies
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 SHALLOW, DEEP = 1_000, 1_000_000
-IMPACT_PATH = "/impact?from={:%Y-%m-%d}&to={:%Y-%m-%d}".format(
-    datetime.now(UTC) - timedelta(days=29), datetime.now(UTC))  # the network's last 30 days
+IMPACT_PATH = f"/impact?from={datetime.now(UTC) - timedelta(days=29):%Y-%m-%d}&to={datetime.now(UTC):%Y-%m-%d}"  # the network's last 30 days
 ROUNDS = 2  # of each comparison, alternating Pantry and its baseline; the best of each counts
 
 

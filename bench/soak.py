@@ -21,10 +21,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select
-
 import workers
 from servers import WORKERS, serving
+from sqlalchemy import func, select
 from street import MIX, PHONES, Street, Targets
 
 from pantry import create_app, demo

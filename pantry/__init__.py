@@ -33,8 +33,7 @@ def create_app(config=None):
     from pantry.api.views import bp as api_bp
     from pantry.care.views import bp as care_bp
     from pantry.coordinators import alerts
-    from pantry.coordinators.views import bp as coordinators_bp
-    from pantry.coordinators.views import sign_in_with
+    from pantry.coordinators.views import bp as coordinators_bp, sign_in_with
     from pantry.impact.views import bp as impact_bp
     from pantry.needs import keeping, privacy
     from pantry.needs.views import bp as needs_bp

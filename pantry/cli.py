@@ -12,10 +12,10 @@ from pantry import backups, schedule
 from pantry.clock import deployment_zone
 from pantry.database import commit_write, utcnow, writer
 from pantry.extensions import db
-from pantry.outbox import jobs, worker
-from pantry.shifts import planning, privacy
 from pantry.needs import mails as needs_mails, promises as needs_promises
+from pantry.outbox import jobs, worker
 from pantry.reports import rules as report_rules
+from pantry.shifts import planning, privacy
 
 pantry_cli = AppGroup("pantry", help="Pantry's own commands.")
 

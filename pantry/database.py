@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 from flask import current_app, has_app_context
 from sqlalchemy import DateTime, event
-from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.types import TypeDecorator
 
 # How long a write waits for a lock before giving up with OperationalError (answered 503 +

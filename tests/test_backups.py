@@ -7,8 +7,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import datetime, timedelta
-from datetime import time as clock
+from datetime import datetime, time as clock, timedelta
 
 import pytest
 from sqlalchemy import create_engine, func, select

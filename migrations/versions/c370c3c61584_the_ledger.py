@@ -1,15 +1,14 @@
 """The ledger: sites, items, stock, batches, movements, tags, coordinators
 
 Revision ID: c370c3c61584
-Revises: 
+Revises:
 Create Date: 2026-11-21 04:43:22.226030
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import pantry.database
-
 
 # revision identifiers, used by Alembic.
 revision = 'c370c3c61584'

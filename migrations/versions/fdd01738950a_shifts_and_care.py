@@ -5,11 +5,10 @@ Revises: b1d6a0e2f4c7
 Create Date: 2026-11-21 05:12:21.723933
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import pantry.database
-
 
 # revision identifiers, used by Alembic.
 revision = 'fdd01738950a'

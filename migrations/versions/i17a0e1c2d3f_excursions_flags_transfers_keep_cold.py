@@ -6,11 +6,10 @@ Revises: p16a0journal
 Create Date: 2026-12-02 17:15:00.000000
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import pantry.database
-
 
 # revision identifiers, used by Alembic.
 revision = 'i17a0e1c2d3f'

@@ -5,11 +5,10 @@ Revises: fdd01738950a
 Create Date: 2026-12-02 17:40:18.243171
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import pantry.database
-
 
 # revision identifiers, used by Alembic.
 revision = 'p16a0journal'

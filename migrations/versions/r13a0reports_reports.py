@@ -5,11 +5,10 @@ Revises: h12a3f0c5e2b
 Create Date: 2026-12-02 16:42:11.596083
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import pantry.database
-
 
 # revision identifiers, used by Alembic.
 revision = 'r13a0reports'

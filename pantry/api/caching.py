@@ -43,7 +43,7 @@ def if_none_match():
 
 
 def etag_for(body):
-    return '"%s"' % hashlib.sha256(body).hexdigest()[:32]
+    return f'"{hashlib.sha256(body).hexdigest()[:32]}"'
 
 
 def json_body(payload):

@@ -1,7 +1,7 @@
 """What a cleaning visit did, every thermometer reading, the excursions and the food they put in question."""
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, JSON, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pantry.database import UTCDateTime, utcnow

@@ -11,7 +11,6 @@ from pantry import outbox
 from pantry.care.models import Reading
 from pantry.coordinators.models import Coordinator
 from pantry.extensions import db
-from pantry.signals import too_warm
 
 logger = logging.getLogger(__name__)
 

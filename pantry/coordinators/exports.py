@@ -8,7 +8,6 @@ from datetime import UTC, datetime, time, timedelta
 from flask import Response, current_app, render_template, request, stream_with_context
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
-from pantry.forms import FlaskForm
 from sqlalchemy import select
 from wtforms import DateField
 from wtforms.validators import InputRequired, ValidationError
@@ -18,6 +17,7 @@ from pantry.clock import deployment_zone, local_today
 from pantry.coordinators.blueprint import bp, site_or_404
 from pantry.coordinators.forms import FIRST_YEAR, LAST_YEAR
 from pantry.extensions import db
+from pantry.forms import FlaskForm
 from pantry.shifts.models import Shift, SignUp
 from pantry.stock.models import Item, Movement
 

@@ -2,7 +2,6 @@
 corrections, counts, shift patterns and shifts. The limits mirror the rules', so most mistakes
 are caught here first."""
 from flask_babel import lazy_gettext as _l, lazy_pgettext
-from pantry.forms import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -21,6 +20,7 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Num
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from pantry.coordinators import invitations
+from pantry.forms import FlaskForm
 from pantry.shifts.models import SHIFT_KINDS, WEEKDAYS
 from pantry.sites import rules as site_rules
 from pantry.sites.models import SITE_KINDS, SITE_STATES

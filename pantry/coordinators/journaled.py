@@ -8,8 +8,7 @@ from pantry import journal
 from pantry.care import excursions
 from pantry.shifts import planning
 from pantry.sites import rules as site_rules
-from pantry.stock import items as item_rules
-from pantry.stock import ledger
+from pantry.stock import items as item_rules, ledger
 from pantry.stock.models import Item, Stock
 from pantry.tags import rules as tag_rules
 

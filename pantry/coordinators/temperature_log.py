@@ -35,7 +35,7 @@ def temperature_log_pdf(slug):
 def _lines(site, within, log):
     limit = current_app.config["TEMPERATURE_LIMITS"].get(site.kind)
     lines = [("title", _("Temperature log: %(site)s", site=site.name)),
-             ("text", "%s · %s" % (format_date(within.first, "MMMM y"), site.address or site.kind_label)),
+             ("text", f"{format_date(within.first, 'MMMM y')} · {site.address or site.kind_label}"),
              ("text", _("Limit: %(limit)s or colder", limit=temperature(limit)) if limit is not None
               else _("No temperature limit: a pantry shelf."))]
     lines.append(("heading", ngettext("%(num)d reading", "%(num)d readings", len(log.readings))))

@@ -15,24 +15,42 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import format_datetime
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import format_datetime, gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from pantry import security, sign_in_limits
-from pantry.coordinators import books, dashboard, exports, labels, network, reports, rota  # noqa: F401  (they join bp)
-from pantry.coordinators import journal_pages, peers, recovery_pages, review_pages  # noqa: F401  (they join bp)
-from pantry.coordinators import temperature_log, transfers, warm_food  # noqa: F401  (they join bp)
-from pantry.coordinators import addressees, outbox  # noqa: F401  (the outbox's coordinators, its screens)
-from pantry.coordinators import asked  # noqa: F401  (suggestions, locations, item names join bp)
-from pantry.coordinators import invitations, membership, notices, recovery
+
+# Every screen module joins bp when imported (addressees and outbox: the outbox's coordinators and
+# its screens; asked: suggestions, locations, item names); invitations to recovery are used here.
+from pantry.coordinators import (  # noqa: F401
+    addressees,
+    asked,
+    books,
+    dashboard,
+    exports,
+    invitations,
+    journal_pages,
+    labels,
+    membership,
+    network,
+    notices,
+    outbox,
+    peers,
+    recovery,
+    recovery_pages,
+    reports,
+    review_pages,
+    rota,
+    temperature_log,
+    transfers,
+    warm_food,
+)
 from pantry.coordinators.blueprint import bp
 from pantry.coordinators.forms import ButtonForm, InviteForm, PasswordForm, SignInForm
 from pantry.coordinators.models import Coordinator, Review
 from pantry.database import commit_write, utcnow
-from pantry.extensions import db, login
+from pantry.extensions import db
 from pantry.languages import safe_next
 from pantry.outbox import queue, webhooks
 from pantry.sites.models import Site

@@ -8,12 +8,12 @@ from sqlalchemy import func, select, update
 from pantry.needs.errors import BadKey, BadName, ContactInName, KeyReused, NeedsError, UnknownSuggestion
 from pantry.needs.models import Ask, Suggestion
 from pantry.needs.words import fold, looks_like_contact
+from pantry.sites.models import Site
 from pantry.sites.rules import has_control_characters
 from pantry.stock.entries import KEY_RE, findable, get
 from pantry.stock.errors import UnknownItem, UnknownSite
 from pantry.stock.items import create_item
 from pantry.stock.models import Item, Stock
-from pantry.sites.models import Site
 
 NAME_MAX = 60
 

@@ -5,8 +5,8 @@ from flask_babel import format_decimal, get_locale
 
 from pantry.extensions import db
 from pantry.needs import search
-from pantry.needs.errors import NeedsError
 from pantry.needs.blueprint import bp
+from pantry.needs.errors import NeedsError
 
 
 @bp.get("/find")

@@ -10,9 +10,9 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from pantry.needs import words
 from pantry.needs.errors import BadLocation, BadSearch
 from pantry.needs.models import ItemName
-from pantry.needs import words
 from pantry.needs.words import stems
 from pantry.sites.models import Site
 from pantry.sites.rules import has_control_characters

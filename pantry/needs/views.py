@@ -16,6 +16,7 @@ from pantry.needs.forms import AskForm, CancelForm, ChangeForm, PromiseForm
 from pantry.stock.entries import get
 from pantry.stock.models import Item
 
+
 def promise_days(now):
     today = local_today(now)
     return [today + timedelta(days=ahead) for ahead in range(promises.DAYS_AHEAD + 1)]
@@ -49,7 +50,7 @@ def ask(slug):
     try:
         commit_write(db.session, lambda: asks.ask(db.session, site.id, form.key.data, now, item_id=item_id, name=name))
     except NeedsError as refusal:
-        return _refused(refusal, form, lambda: _needs_page(site, form, refusal.status))
+        return _refused(refusal, form, lambda: _needs_page(site, form, refusal.status))  # noqa: F821 (run inside the except block: ruff#6878)
     flash(_("Thank you: your ask is counted. Nothing about you was kept."), "logged")
     return redirect(url_for("needs.needs_page", slug=site.slug), 303)
 
@@ -87,7 +88,7 @@ def promise(slug):
             db.session, site.id, form.item.data, form.quantity.data, form.day.data, key, token, now,
             current_app.config["MAX_LOG_QUANTITY"], email=form.email.data, language=str(get_locale())))
     except NeedsError as refusal:
-        return _refused(refusal, form, lambda: _promise_page(site, form, refusal.status))
+        return _refused(refusal, form, lambda: _promise_page(site, form, refusal.status))  # noqa: F821 (run inside the except block: ruff#6878)
     return redirect(url_for("needs.promised", token=token), 303)
 
 
@@ -123,7 +124,7 @@ def change(token):
             db.session, token, form.quantity.data, form.day.data, now, most))
     except NeedsError as refusal:
         return _refused(refusal, form, lambda: _promised_page(
-            promises.find_promise(db.session, token), token, form, refusal, refusal.status))
+            promises.find_promise(db.session, token), token, form, refusal, refusal.status))  # noqa: F821 (run inside the except block: ruff#6878)
     flash(_("Your promise is changed. Thank you."), "logged")
     return redirect(url_for("needs.promised", token=token), 303)
 
@@ -139,7 +140,7 @@ def cancel(token):
         commit_write(db.session, lambda: promises.cancel_promise(db.session, token, now))
     except NeedsError as refusal:
         return _refused(refusal, None, lambda: _promised_page(
-            promises.find_promise(db.session, token), token, ChangeForm(formdata=None), refusal, refusal.status))
+            promises.find_promise(db.session, token), token, ChangeForm(formdata=None), refusal, refusal.status))  # noqa: F821 (run inside the except block: ruff#6878)
     flash(_("Your promise is cancelled. Thank you for telling us."), "logged")
     return redirect(url_for("needs.promised", token=token), 303)
 

@@ -15,8 +15,8 @@ from py_vapid import Vapid02
 from pywebpush import WebPushException, webpush
 from sqlalchemy import select
 
-from pantry.outbox.models import PushSubscription
 from pantry.outbox.failures import Gone
+from pantry.outbox.models import PushSubscription
 from pantry.outbox.news import KINDS
 from pantry.refusals import Refusal
 

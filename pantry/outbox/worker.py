@@ -78,14 +78,14 @@ def _deliver_one(config, message_id, token, now):
     try:
         deliver(db.session, message, config)
     except Undeliverable as error:
-        _settle(lambda: queue.dead(db.session, message_id, token, error))
+        _settle(lambda: queue.dead(db.session, message_id, token, error))  # noqa: F821 (run inside the except block: ruff#6878)
         outcome.dead = 1
         logger.error("outbox message %s is dead: %s", message_id, error)
-    except Gone as error:
-        _settle(lambda: _drop_subscription(message, token, error, now))
+    except Gone as error:  # noqa: F841 (used by the lambda below: ruff#6878)
+        _settle(lambda: _drop_subscription(message, token, error, now))  # noqa: F821 (run inside the except block: ruff#6878)
         outcome.sent = 1
     except PASSING as error:
-        _settle(lambda: _failed(config, message, token, error, now))
+        _settle(lambda: _failed(config, message, token, error, now))  # noqa: F821 (run inside the except block: ruff#6878)
         outcome.failed = 1
         logger.warning("outbox message %s failed (attempt %s): %s", message_id, message.attempts, error)
     else:

@@ -14,7 +14,13 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from pantry.reports.errors import (
-    AlreadyClosed, NoteHasContact, NoteTooLong, ReasonTooLong, ReportConflict, UnknownKind, UnknownReport,
+    AlreadyClosed,
+    NoteHasContact,
+    NoteTooLong,
+    ReasonTooLong,
+    ReportConflict,
+    UnknownKind,
+    UnknownReport,
 )
 from pantry.reports.models import KINDS, Report, ReportEntry, ReportPhoto
 

@@ -2,11 +2,11 @@
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, HiddenField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from pantry import emails
 from pantry.forms import FlaskForm
-from wtforms import BooleanField, HiddenField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 KEY_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
 # Text direction overrides and isolates: they can make a name on a public list read as another.

@@ -13,12 +13,12 @@ from pantry import security
 from pantry.clock import deployment_zone, local_today
 from pantry.database import commit_write, utcnow
 from pantry.extensions import db
+from pantry.formats import long_day
 from pantry.shifts import calendars, listing, notices, signups
 from pantry.shifts.errors import ShiftError, ShiftOver, TooLateToCancel, UnknownSignUp
 from pantry.shifts.forms import CancelForm, SignUpForm
 from pantry.shifts.models import Shift
 from pantry.sites.models import Site
-from pantry.formats import long_day
 
 bp = Blueprint("shifts", __name__, template_folder="templates")
 NETWORK_DAYS = listing.NETWORK_DAYS

@@ -76,7 +76,7 @@ def check(entry):
         raise BadEntry("The quantity must be a whole number.")
     least = 0 if entry.kind == "count" else 1
     if not least <= entry.quantity <= LARGEST_QUANTITY:
-        raise BadEntry("The quantity must be from %d to %d." % (least, LARGEST_QUANTITY))
+        raise BadEntry(f"The quantity must be from {least} to {LARGEST_QUANTITY}.")
     if entry.reason is not None and (entry.kind != "discard" or entry.reason not in REASONS):
         raise BadEntry("A reason is one of past_date, warm or damaged, and only a discard has one.")
     if (entry.kind == "transfer") != (entry.to_site_id is not None):

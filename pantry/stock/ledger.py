@@ -9,19 +9,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from pantry import outbox
-from pantry.signals import restocked
-from pantry.signals import movement_recorded
+from pantry.signals import movement_recorded, restocked
 from pantry.sites.models import Site
 from pantry.stock import transfers
-from pantry.stock.errors import (
-    AlreadyCorrected,
-    CannotCorrect,
-    UndoExpired,
-    UnknownBatch,
-    UnknownItem,
-    UnknownMovement,
-    UnknownSite,
-)
 from pantry.stock.entries import (  # noqa: F401  (Entry and the limits are the ledger's words too)
     KEY_RE,
     LARGEST_ID,
@@ -31,6 +21,15 @@ from pantry.stock.entries import (  # noqa: F401  (Entry and the limits are the 
     findable,
     get,
     within_ids,
+)
+from pantry.stock.errors import (
+    AlreadyCorrected,
+    CannotCorrect,
+    UndoExpired,
+    UnknownBatch,
+    UnknownItem,
+    UnknownMovement,
+    UnknownSite,
 )
 from pantry.stock.models import Batch, Item, Movement
 from pantry.stock.moves import (  # noqa: F401  (lock_stock is the ledger's word too)

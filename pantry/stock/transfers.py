@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass, replace
 
 from flask_babel import lazy_gettext as _l
+
 from pantry.sites.models import Site
 from pantry.stock.entries import get
 from pantry.stock.errors import LedgerError, UnknownSite

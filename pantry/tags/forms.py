@@ -1,9 +1,10 @@
 """What a person at the fridge sends: a take or a restock, an undo, a typed code."""
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from pantry.forms import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
+
+from pantry.forms import FlaskForm
 
 KEY_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
 

@@ -1,7 +1,6 @@
 """Issuing, finding, revoking and replacing tags."""
-from sqlalchemy import select
-
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from pantry.stock.errors import LedgerError
 from pantry.tags.models import CODE_ALPHABET, CODE_LENGTH, Tag, new_code, normalise_code

@@ -14,7 +14,7 @@ from pantry.extensions import db
 from pantry.stock import ledger, shelves
 from pantry.stock.models import Item, Movement
 from pantry.tags.forms import CodeForm, LogForm, UndoForm
-from pantry.tags.rules import UnknownTag, RevokedTag, find_tag
+from pantry.tags.rules import RevokedTag, UnknownTag, find_tag
 
 bp = Blueprint("tags", __name__, template_folder="templates")
 RECENT = "recent_logs"  # the movements this browser logged, for Undo

@@ -7,18 +7,17 @@ from dataclasses import dataclass
 
 import pytest
 from jsonschema import Draft202012Validator, ValidationError
-from openapi_spec_validator import OpenAPIV31SpecValidator
-from openapi_spec_validator import validate as validate_document
+from openapi_spec_validator import OpenAPIV31SpecValidator, validate as validate_document
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
 from pantry.api import bodies, openapi, views
+from pantry.clock import local_today
 from pantry.extensions import db
 from tests.api.conftest import csrf, post_movement
 from tests.api.test_writes import bad_fields
-from pantry.clock import local_today
 from tests.conftest import key
 
 DOCUMENT = "urn:pantry:api:v1:openapi"
@@ -331,7 +330,7 @@ def test_the_routes_and_the_document_name_the_same_operations(app, document):
 
 def test_the_document_is_valid_openapi_3_1(document):
     validate_document(document, cls=OpenAPIV31SpecValidator)
-    for name, schema in document["components"]["schemas"].items():
+    for _name, schema in document["components"]["schemas"].items():
         Draft202012Validator.check_schema(schema)
 
 
@@ -344,7 +343,7 @@ def test_the_request_schema_agrees_with_the_server(app, network, document):
         holds(document, at, good)
     assert document["components"]["schemas"]["MovementRequest"]["properties"]["quantity"]["maximum"] == \
         app.config["MAX_LOG_QUANTITY"]
-    for bad, field in bad_fields(network):
+    for bad, _field in bad_fields(network):
         if any(type(value) is float and value.is_integer() for value in bad.values()):
             continue  # 2.0 is an integer to JSON Schema; the server asks for 2
         with pytest.raises(ValidationError):

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from pantry.stock import ledger
 from pantry.stock.models import Movement
-from tests.conftest import csrf_token, key
 from tests.books import stock_of
+from tests.conftest import csrf_token, key
 
 
 @pytest.fixture

@@ -6,8 +6,7 @@ import io
 import re
 import time
 import tracemalloc
-from datetime import UTC, date, datetime
-from datetime import time as clock
+from datetime import UTC, date, datetime, time as clock
 
 import pytest
 from flask.testing import FlaskClient

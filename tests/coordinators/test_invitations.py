@@ -7,8 +7,8 @@ from sqlalchemy import select
 from pantry.coordinators import invitations
 from pantry.coordinators.models import Coordinator, Invitation, hash_token
 from pantry.database import utcnow
-from tests.conftest import NOW
 from tests.books import count
+from tests.conftest import NOW
 
 BASE = "https://pantry.example"
 

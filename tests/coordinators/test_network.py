@@ -4,9 +4,9 @@ from sqlalchemy import select
 
 from pantry.sites.models import Site
 from pantry.stock.models import Item, Stock
+from tests.books import count
 from tests.conftest import csrf_token
 from tests.coordinators.conftest import post_form
-from tests.books import count
 
 SITE = {"name": "Corner Fridge", "address": "12 5th St", "kind": "fridge", "state": "open",
         "hours": "Every day", "notes": ""}

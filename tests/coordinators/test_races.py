@@ -1,6 +1,7 @@
 """Decided once: two coordinators agreeing to one invitation at the same moment, and the last two
 votes of a review arriving together, each from its own thread, app context, session and connection
 (a SQLite file, or PostgreSQL), as two requests would."""
+import contextlib
 import threading
 
 import pytest
@@ -83,10 +84,9 @@ def counted_together(monkeypatch):
     def voted(session, review):
         if not getattr(seen, "met", False):
             seen.met = True
-            try:
+            # The other vote waits for this one's lock: it counts after this one commits.
+            with contextlib.suppress(threading.BrokenBarrierError):
                 meeting.wait()
-            except threading.BrokenBarrierError:
-                pass  # the other vote waits for this one's lock: it counts after this one commits
         return counted(session, review)
 
     return lambda: monkeypatch.setattr(reviews, "voted", voted)

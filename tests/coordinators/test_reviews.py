@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from pantry.coordinators import membership, review_pages, reviews
 from pantry.coordinators.models import Coordinator, Review, ReviewVote
-from pantry.journal import JournalEntry
 from pantry.database import utcnow
+from pantry.journal import JournalEntry
 from tests.conftest import NOW, csrf_token
 from tests.coordinators.conftest import PASSWORD, sign_in
 

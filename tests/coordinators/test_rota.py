@@ -14,11 +14,11 @@ from pantry.shifts import planning, signups
 from pantry.shifts.errors import ShiftInThePast
 from pantry.shifts.models import Shift, ShiftPattern, SignUp
 from pantry.tags.models import Tag
+from tests.books import count
 from tests.conftest import NOW, csrf_token, key
 from tests.coordinators.conftest import post_form
 from tests.coordinators.test_pages import Page
 from tests.mailbox import body, mailbox  # noqa: F401  (the fixture)
-from tests.books import count
 
 TODAY = date(2026, 11, 20)  # a Friday
 PATTERN = {"kind": "cleaning", "weekdays": ["0", "2", "4"], "starts_at": "09:00", "ends_at": "09:30",

@@ -8,8 +8,7 @@ from sqlalchemy import select
 from pantry.coordinators import invitations
 from pantry.coordinators.models import Coordinator, Invitation
 from pantry.database import utcnow
-from tests.conftest import csrf_token
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, csrf_token
 from tests.coordinators.conftest import post_form, sign_in
 from tests.mailbox import body, mailbox  # noqa: F401  (the fixture)
 

@@ -1,5 +1,6 @@
 """Phones at the fridge under faults: each keeps logging takes and restocks (as a form without
 JavaScript, as JSON like the offline outbox), and every answer is written down, lost ones too."""
+import contextlib
 import http.client
 import json
 import random
@@ -62,10 +63,8 @@ class Phone:
     def read(self, path):
         """A GET; its status, or LOST."""
         sent = Sent(None, {"path": path}, as_json=False)
-        try:
+        with contextlib.suppress(OSError, http.client.HTTPException):
             sent.status, sent.retry_after, _ = self.request("GET", path)
-        except (OSError, http.client.HTTPException):
-            pass
         sent.at = time.monotonic()
         return sent
 

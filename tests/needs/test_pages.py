@@ -7,10 +7,9 @@ import pytest
 from sqlalchemy import func, select
 
 from pantry.clock import local_today
-from pantry.database import writer
+from pantry.database import utcnow, writer
 from pantry.needs.models import Ask, ItemName, Promise
 from pantry.stock import ledger
-from pantry.database import utcnow
 from tests.conftest import NOW, csrf_token, key
 
 ZONE = ZoneInfo("America/New_York")  # the tests' deployment zone
@@ -136,7 +135,8 @@ def test_search_sorts_nearest_first_and_by_neighbourhood(client, fridge, session
         for site in (fridge.site, far):
             ledger.restock(session, site.id, fridge.milk.id, 2, key(), NOW)
         session.commit()
-    slugs = lambda query: [one["site"]["slug"] for one in client.get("/api/v1/find?" + query).json["results"]]
+    def slugs(query):
+        return [one["site"]["slug"] for one in client.get("/api/v1/find?" + query).json["results"]]
     assert slugs("q=milk") == ["astoria-fridge", "fulton-st-fridge"]  # by name
     assert slugs("q=milk&lat=40.69&lon=-73.99") == ["fulton-st-fridge", "astoria-fridge"]
     assert slugs("q=milk&near=Astoria") == ["astoria-fridge", "fulton-st-fridge"]
@@ -163,8 +163,9 @@ def test_the_share_page_carries_card_tags_and_the_card_is_a_png(client, fridge):
     assert "lang=es" in card
     answer = client.get(card.replace("&amp;", "&"))
     assert answer.status_code == 200 and answer.mimetype == "image/png"
-    from PIL import Image
     import io
+
+    from PIL import Image
     assert Image.open(io.BytesIO(answer.data)).size == (1200, 630)
     assert client.get(f"/sites/{fridge.site.slug}/card.png?lang=xx").status_code == 404
 

@@ -15,8 +15,9 @@ def test_the_access_log_blanks_a_location(app, client, fridge, caplog):
 
 def test_a_located_search_writes_nothing(app, client, fridge, session):
     from sqlalchemy import inspect, text
-    counts = lambda: {name: session.execute(text(f"SELECT count(*) FROM {name}")).scalar()
-                      for name in inspect(session.get_bind()).get_table_names() if name != "alembic_version"}
+    def counts():
+        return {name: session.execute(text(f"SELECT count(*) FROM {name}")).scalar()
+                for name in inspect(session.get_bind()).get_table_names() if name != "alembic_version"}
     before = counts()
     assert client.get("/find?q=milk&lat=40.69&lon=-73.99").status_code == 200
     session.rollback()

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from pantry.clock import local_today
+from pantry.database import utcnow
 from pantry.needs import listing
 from pantry.needs.models import Promise
-from pantry.database import utcnow
 from tests.live import gunicorn, new_key, phones
 from tests.test_concurrency import run_together
 

@@ -7,7 +7,14 @@ from sqlalchemy import func, select
 from pantry.database import writer
 from pantry.needs import asks, listing, promises
 from pantry.needs.errors import (
-    BadDay, BadEmail, BadName, BadQuantity, ContactInName, KeyReused, PromiseClosed, UnknownPromise,
+    BadDay,
+    BadEmail,
+    BadName,
+    BadQuantity,
+    ContactInName,
+    KeyReused,
+    PromiseClosed,
+    UnknownPromise,
     UnknownSuggestion,
 )
 from pantry.needs.models import Ask, Promise, Suggestion

@@ -5,8 +5,7 @@ A coordinator's refusal comes three ways: a 4xx, a form shown again with its err
 redirect carrying an error message (a correction or a count the ledger refused). Each of the
 three must leave every row of every table as it was, not only their counts: an edit form that
 changed a site and then failed would keep the count and still have written."""
-from hypothesis import event
-from hypothesis import strategies as st
+from hypothesis import event, strategies as st
 
 from pantry.sites.rules import has_control_characters
 from tests.properties.conftest import assert_answered, assert_books_balance, row_counts
@@ -61,7 +60,7 @@ def requests_of(draw, pairs, token):
     """(body, Content-Type, headers): the fields as form_bodies sends them, the CSRF token in the
     body; sometimes in an X-CSRFToken header as well, so a broken body still reaches the form."""
     body, content_type = draw(form_bodies(with_token(pairs, token)))
-    if token is None or not draw(st.integers(0, 2)) == 0:
+    if token is None or draw(st.integers(0, 2)) != 0:
         return body, content_type, {}
     return body, content_type, {"X-CSRFToken": header_safe(token)}
 

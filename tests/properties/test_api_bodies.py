@@ -1,8 +1,7 @@
 """The API's one write, POST /api/v1/sites/<slug>/movements, sent any JSON at all (and some
 that is not JSON): never a 500, always a JSON answer with a code, a 4xx writes nothing, the
 books balance; a 201 is a movement the body asked for, within the deployment's limits."""
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from tests.properties.conftest import PROPERTIES, examples, send
 from tests.properties.hostile import (

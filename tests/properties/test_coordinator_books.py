@@ -9,8 +9,7 @@ import csv
 import io
 from urllib.parse import quote
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 from sqlalchemy import func, select
 
 from pantry.stock.models import KINDS, Movement

@@ -6,8 +6,7 @@ Each example, signed in, with the page's own CSRF token most of the time: never 
 with Retry-After); a refusal (4xx, the form shown again, an error message) changed no row of any
 table; the books balance; and what a success saved reads back plainly (no control characters,
 within its limits, one of the allowed choices)."""
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 from sqlalchemy import select
 
 from pantry.coordinators import invitations

@@ -8,8 +8,7 @@ the forms allow. The week's rota: never a 500, never a write."""
 from datetime import date, time, timedelta
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 from sqlalchemy import select
 
 from pantry.clock import deployment_zone, local_today

@@ -7,8 +7,7 @@ sent most of the time so the parsers behind it are reached; sometimes it is miss
 import uuid
 from urllib.parse import urlsplit
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 from sqlalchemy import select
 
 from pantry.stock.models import Batch

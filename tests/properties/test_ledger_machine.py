@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from hypothesis import settings
-from hypothesis import strategies as st
+from hypothesis import settings, strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
     invariant,
@@ -163,9 +162,9 @@ def machine_for(session):
                     return CannotCorrect
                 if original.corrected:
                     return AlreadyCorrected
-            if entry.kind == "discard" and entry.batch_id is not None:
-                if self.batch_key(entry.item_id, entry.batch_id) is None:
-                    return UnknownBatch
+            if entry.kind == "discard" and entry.batch_id is not None \
+                    and self.batch_key(entry.item_id, entry.batch_id) is None:
+                return UnknownBatch
             return "apply"
 
         @staticmethod

@@ -13,9 +13,9 @@ from pantry.care.models import Reading
 from pantry.clock import deployment_zone, last_days, local_today
 from pantry.database import utcnow
 from pantry.extensions import db
+from pantry.formats import day as day_label
 from pantry.stock import history, ledger
 from pantry.tags.rules import issue_tag
-from pantry.formats import day as day_label
 from tests.conftest import NOW, key
 
 BUDGET = 14 * 1024

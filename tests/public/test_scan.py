@@ -11,8 +11,8 @@ from pantry.database import utcnow
 from pantry.stock import ledger
 from pantry.stock.models import Movement, Stock
 from pantry.tags.rules import issue_tag, revoke_tag
-from tests.conftest import csrf_token, key
 from tests.books import movements
+from tests.conftest import csrf_token, key
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import re
 
 import pytest
 from sqlalchemy import func, select
-
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 

@@ -12,11 +12,11 @@ from itertools import product
 from sqlalchemy import func, select
 
 from pantry.care.models import CareRecord
-from pantry.outbox import followers
-from pantry.outbox.models import Follower, Message, Webhook
 from pantry.coordinators.models import Coordinator, Invitation, Recovery, Review
 from pantry.needs.models import Promise, Suggestion
 from pantry.needs.promises import manage_token as promise_token
+from pantry.outbox import followers
+from pantry.outbox.models import Follower, Message, Webhook
 from pantry.reports.models import Report, ReportPhoto
 from pantry.shifts.models import Shift, ShiftPattern, SignUp
 from pantry.shifts.signups import manage_token

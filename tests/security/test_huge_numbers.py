@@ -4,8 +4,8 @@ signed-in coordinator, with each method the route takes; each answer is a 404, n
 import pytest
 from werkzeug.routing import IntegerConverter
 
-from tests.security.addresses import bindings, methods
 from tests.conftest import PASSWORD
+from tests.security.addresses import bindings, methods
 from tests.security.conftest import page_csrf_token
 
 HUGE = (2**63, 2**64)

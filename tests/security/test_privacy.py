@@ -23,10 +23,10 @@ from sqlalchemy import select
 
 from pantry.clock import local_today
 from pantry.database import utcnow
-from pantry.outbox.models import Follower
-from pantry.shifts import listing
 from pantry.needs.models import Promise
 from pantry.needs.promises import manage_token as promise_token
+from pantry.outbox.models import Follower
+from pantry.shifts import listing
 from pantry.shifts.models import SignUp
 from pantry.shifts.signups import manage_token
 from pantry.sites.models import Site
@@ -236,7 +236,7 @@ def test_no_public_page_or_api_answer_shows_what_donors_and_askers_typed(app, cl
     secrets = donor_secrets(app, session)
     assert session.scalar(select(Promise.email)) == DONOR_EMAIL.lower()  # it was kept, to be looked for
     problems, opened = [], set()
-    for endpoint, path, values in public_pages(app, session):
+    for endpoint, path, _values in public_pages(app, session):
         answer = client.get(path, buffered=True)
         assert answer.status_code < 500, f"{path} answered {answer.status_code}"
         if answer.status_code < 400:

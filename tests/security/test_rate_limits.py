@@ -10,8 +10,7 @@ import socket
 import threading
 import time
 import uuid
-from datetime import date, timedelta
-from datetime import time as clock
+from datetime import date, time as clock, timedelta
 
 import pytest
 from sqlalchemy import func, select

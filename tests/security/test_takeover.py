@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from pantry.coordinators.models import Coordinator
 from pantry.journal import JournalEntry
-from tests.security.addresses import first_address, guarded_rules, methods
 from tests.conftest import PASSWORD
+from tests.security.addresses import first_address, guarded_rules, methods
 from tests.security.conftest import page_csrf_token
 from tests.security.test_access import sign_in_path
 

@@ -9,8 +9,7 @@ import threading
 import uuid
 from collections import Counter
 from contextlib import ExitStack
-from datetime import date, timedelta
-from datetime import time as hour_of_day
+from datetime import date, time as hour_of_day, timedelta
 
 import pytest
 import redis

@@ -17,10 +17,8 @@ from pantry.stock.errors import (
     UnknownSite,
 )
 from pantry.stock.models import Batch, Movement
-from tests.conftest import NOW, key
 from tests.books import stock_of
-
-
+from tests.conftest import NOW, key
 
 
 def batches_of(session, site, item):
