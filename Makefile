@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app pantry
 # they point at the port `make run` serves on.
 SERVED_AT := PANTRY_BASE_URL=$${PANTRY_BASE_URL:-http://127.0.0.1:$(PORT)}
 
-.PHONY: run test test-clock bench soak migrate demo clean translations language
+.PHONY: run lint test test-clock bench soak migrate demo clean translations language
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,12 +37,19 @@ run: demo
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(SERVED_AT) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
+# The floors of ARCHITECTURE.md as import contracts (import-linter, [tool.importlinter] in
+# pyproject.toml), then ruff's rules ([tool.ruff]). `make test` runs this first: a broken contract
+# or a ruff finding fails it before any test runs. `$(BIN)/ruff check --fix .` mends what ruff can.
+lint: $(VENV)/.test-installed
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/ruff check --no-cache .
+
 # The suite on a SQLite file; and when PANTRY_TEST_DATABASE_URL names a PostgreSQL database, the
 # suite again on it, at the same time (much of a leg's time is spent waiting on servers, fsync and
 # the browser, so the two legs together take little more than the longer one). The PostgreSQL
 # leg's output is printed when both are done; it leaves tests marked `once` to the SQLite leg.
 POSTGRES_LOG := .test-postgresql.log
-test: $(VENV)/.test-installed node_modules/.installed
+test: lint node_modules/.installed
 	@started=$$(date +%s); \
 	if [ -n "$$PANTRY_TEST_DATABASE_URL" ]; then \
 		echo "The PostgreSQL leg runs alongside, into $(POSTGRES_LOG)"; \
