@@ -3,7 +3,6 @@ with a text layer (fpdf2), in the labels' typeface. The impact report's words
 are here; the inspector's temperature log brings its own (pantry.coordinators.temperature_log)."""
 import font_source_sans_pro
 from flask_babel import format_date, format_decimal, format_percent, gettext as _, ngettext
-from fpdf import FPDF
 
 from pantry.stock.models import DISCARD_REASONS
 
@@ -17,6 +16,8 @@ MARGIN = 18  # millimetres
 def pdf(lines, paper="a4", title=""):
     """`lines` of (style, text), wrapped to the page and run onto as many pages as they need.
     The words are a text layer (set in Source Sans Pro, so every Spanish letter and ° prints)."""
+    from fpdf import FPDF  # on first use: fpdf2 and its font tools take 0.7 s to import
+
     document = FPDF(format=PAPERS[paper], unit="mm")
     document.set_margins(MARGIN, MARGIN)
     document.set_auto_page_break(True, MARGIN)

@@ -11,8 +11,6 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from py_vapid import Vapid02
-from pywebpush import WebPushException, webpush
 from sqlalchemy import select
 
 from pantry.outbox.failures import Gone
@@ -31,6 +29,8 @@ class BadSubscription(Refusal):
 
 def vapid(instance_path):
     """The deployment's VAPID key pair, made on first use and kept in the instance folder."""
+    from py_vapid import Vapid02  # on first use, like pywebpush below
+
     path = Path(instance_path) / KEY_FILE
     if not path.exists():
         key = Vapid02()
@@ -90,6 +90,9 @@ def _allowed(endpoint, allow_loopback):
 
 def send(subscription, payload, config):
     """Push `payload` (JSON) to the phone. Raises Gone on 404/410, OSError-like errors otherwise."""
+    # Imported here: pywebpush brings aiohttp and requests (0.6 s), which only the worker uses.
+    from pywebpush import WebPushException, webpush
+
     info = {"endpoint": subscription.endpoint, "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth}}
     try:
         webpush(info, json.dumps(payload), vapid_private_key=vapid(current_app.instance_path),
