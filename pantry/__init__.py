@@ -30,6 +30,7 @@ def create_app(config=None):
     from pantry.shifts import letters as _volunteers_letters  # noqa: F401  (and the volunteers')
 
     routes.register(app)
+    _connect_receivers()
     from pantry.api.views import bp as api_bp
     from pantry.care.views import bp as care_bp
     from pantry.impact.views import bp as impact_bp
@@ -59,3 +60,15 @@ def create_app(config=None):
     cli.register(app)
     logs.register(app)
     return app
+
+
+def _connect_receivers():
+    """What follows a new movement or care record, in its own transaction (pantry.signals)."""
+    from pantry.needs.keeping import keep_promises_of_restock
+    from pantry.reports.closing import care_closes, movement_closes
+    from pantry.signals import care_recorded, movement_recorded
+    from pantry.stock.ledger import tell_ran_out
+
+    for receiver in (tell_ran_out, keep_promises_of_restock, movement_closes):
+        movement_recorded.connect(receiver)
+    care_recorded.connect(care_closes)

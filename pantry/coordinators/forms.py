@@ -2,7 +2,7 @@
 corrections, counts, shift patterns and shifts. The limits mirror the rules', so most mistakes
 are caught here first."""
 from flask_babel import lazy_gettext as _l, lazy_pgettext
-from pantry.forms import FlaskForm
+from pantry.forms import FlaskForm, KeyedForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -24,10 +24,10 @@ from pantry.coordinators import invitations
 from pantry.shifts.models import SHIFT_KINDS, WEEKDAYS
 from pantry.sites import rules as site_rules
 from pantry.sites.models import SITE_KINDS, SITE_STATES
-from pantry.sites.rules import UNUSUAL_CHARACTERS, has_control_characters
+from pantry.sites.rules import UNUSUAL_CHARACTERS
 from pantry.stock import items as item_rules
 from pantry.stock.models import CATEGORIES, KINDS, MOVEMENT_LABELS
-from pantry.tags.forms import KeyedForm
+from pantry.text import has_control_characters
 
 COUNT_MAX = 9999
 PLACES_MAX = 50

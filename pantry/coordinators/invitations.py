@@ -15,7 +15,7 @@ from pantry import journal
 from pantry import emails
 from pantry.coordinators.models import Coordinator, Invitation, hash_token, new_token
 from pantry.refusals import Refusal
-from pantry.sites.rules import has_control_characters
+from pantry.text import has_control_characters
 
 EMAIL_MAX = 254
 NAME_MAX = 120

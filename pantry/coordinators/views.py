@@ -36,7 +36,7 @@ from pantry.extensions import db, login
 from pantry.languages import safe_next
 from pantry.outbox import queue, webhooks
 from pantry.sites.models import Site
-from pantry.sites.rules import has_control_characters
+from pantry.text import has_control_characters
 from pantry.stock import shelves
 from pantry.stock.ledger import LARGEST_ID
 

@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 
 from pantry.needs.errors import BadLocation, NeedsError
 from pantry.needs.models import ItemName
-from pantry.sites.rules import has_control_characters
+from pantry.text import has_control_characters
 from pantry.stock.entries import get
 from pantry.stock.errors import UnknownItem
 from pantry.stock.models import Item

@@ -15,7 +15,7 @@ from pantry.needs.models import ItemName
 from pantry.needs import words
 from pantry.needs.words import stems
 from pantry.sites.models import Site
-from pantry.sites.rules import has_control_characters
+from pantry.text import has_control_characters
 from pantry.stock.models import Batch, Item, Stock
 
 QUERY_MAX = 100

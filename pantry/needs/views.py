@@ -9,7 +9,7 @@ from pantry import security
 from pantry.clock import local_today
 from pantry.database import commit_write, utcnow
 from pantry.extensions import db
-from pantry.needs import asks, keeping, listing, privacy, promises  # noqa: F401  (keeping joins the ledger's signal)
+from pantry.needs import asks, listing, privacy, promises
 from pantry.needs.errors import NeedsError
 from pantry.needs.forms import AskForm, CancelForm, ChangeForm, PromiseForm
 from pantry.sites.models import Site

@@ -11,7 +11,7 @@ from pantry import security
 from pantry.database import commit_write, utcnow
 from pantry.errors import error_response, wants_json
 from pantry.extensions import db
-from pantry.reports import closing, photos, rules  # noqa: F401  (closing listens to care and stock)
+from pantry.reports import photos, rules
 from pantry.reports.errors import ReportRefused
 from pantry.reports.forms import ReportForm
 from pantry.sites.models import Site
