@@ -104,12 +104,17 @@ def find_sign_up(session, token, now):
     return place
 
 
+def cancel_deadline(shift, notice):
+    """The last moment a place on `shift` can be given back: `notice` (CANCEL_NOTICE_HOURS) before the start."""
+    return shift.starts_at - notice
+
+
 def cancel_sign_up(session, token, now, notice=timedelta(hours=2)):
     """Give the place back, until `notice` before the start. Cancelling twice is harmless."""
     place = find_sign_up(session, token, now)
     if place.cancelled_at is not None:
         return place
-    if now > place.shift.starts_at - notice:
+    if now > cancel_deadline(place.shift, notice):
         raise TooLateToCancel()
     place.cancelled_at = now
     session.flush()
