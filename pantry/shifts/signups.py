@@ -61,15 +61,7 @@ def sign_up(session, shift_id, name, email, phone, show_name, key, token, now, c
         if (earlier.shift_id, earlier.name, earlier.email) != (shift_id, name, email):
             raise ShiftError(_l("This form was already sent with other details. Reload the page and try again."))
         return earlier
-    shift = session.get(Shift, shift_id)
-    if shift is None:
-        raise UnknownShift()
-    if shift.cancelled_at is not None:
-        raise ShiftCancelled()
-    if shift.starts_at <= now:
-        raise ShiftInThePast(_l("This shift has already started."))
-    if now > shift.starts_at - cutoff:
-        raise SignUpsClosed()
+    shift = _open_shift(session, shift_id, now, cutoff)
     if email:
         # Two sign-ups with one address at once: the second waits, then sees the first.
         _serialise(session, EMAILS, email)
@@ -93,6 +85,20 @@ def sign_up(session, shift_id, name, email, phone, show_name, key, token, now, c
     session.flush()
     session.refresh(shift)
     return place
+
+
+def _open_shift(session, shift_id, now, cutoff):
+    """The shift, if it still takes sign-ups: not cancelled, not started, not within `cutoff` of its start."""
+    shift = session.get(Shift, shift_id)
+    if shift is None:
+        raise UnknownShift()
+    if shift.cancelled_at is not None:
+        raise ShiftCancelled()
+    if shift.starts_at <= now:
+        raise ShiftInThePast(_l("This shift has already started."))
+    if now > shift.starts_at - cutoff:
+        raise SignUpsClosed()
+    return shift
 
 
 def find_sign_up(session, token, now):

@@ -148,3 +148,14 @@ def test_the_ledger_itself_refuses_each_with_the_field_it_names(session, fridge,
     assert [(error.value.field, str(error.value)) for error in (over, other, shape)] == [
         ("quantity", OVER_THE_CAP), ("item", NOT_THIS_LABEL), ("key", BAD_KEY)]
     assert ledger.record(session, ledger.Entry("count", key(), fridge.id, beans.id, 50), now, most=50).quantity == 50
+
+
+def test_a_label_error_is_not_a_ledger_error():
+    """An `except LedgerError` (the coordinators' books, the checklist's send) lets a label's refusal by."""
+    from pantry.refusals import Refusal
+    from pantry.stock.errors import LedgerError
+    from pantry.tags.rules import RevokedTag, TagError, UnknownTag
+
+    for error in (UnknownTag, RevokedTag):
+        assert issubclass(error, TagError) and issubclass(error, Refusal)
+        assert not issubclass(error, LedgerError)
