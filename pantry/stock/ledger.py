@@ -91,6 +91,7 @@ def undo(session, movement_id, key, now, window=timedelta(minutes=5)):
 def undoable(session, movement_ids, now, window):
     """Which of `movement_ids` can still be undone: made within `window` before `now`, neither
     a correction nor corrected since. The newest first."""
+    movement_ids = [movement_id for movement_id in movement_ids if within_ids(movement_id)]
     if not movement_ids:
         return []
     query = (
