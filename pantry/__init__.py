@@ -35,15 +35,17 @@ def create_app(config=None):
     from pantry.coordinators import alerts
     from pantry.coordinators.views import bp as coordinators_bp, sign_in_with
     from pantry.impact.views import bp as impact_bp
-    from pantry.needs import keeping, privacy
+    from pantry.needs import privacy
+    from pantry.needs.keeping import keep_promises_of_restock
     from pantry.needs.views import bp as needs_bp
     from pantry.offline.views import bp as offline_bp
     from pantry.public import feeds, following, pushing  # noqa: F401  (they join the public blueprint)
     from pantry.public.views import bp as public_bp
-    from pantry.reports import closing
+    from pantry.reports.closing import care_closes, movement_closes
     from pantry.reports.views import bp as reports_bp
     from pantry.shifts.views import bp as shifts_bp
-    from pantry.signals import care_recorded, movement_recorded, restocked, too_warm
+    from pantry.signals import care_recorded, movement_recorded, too_warm
+    from pantry.stock.ledger import tell_ran_out
     from pantry.tags.views import bp as tags_bp
 
     app.register_blueprint(public_bp)
@@ -62,9 +64,10 @@ def create_app(config=None):
     # Process-wide and connected once however many apps are made (blinker keeps one connection
     # per receiver), like the log filter below.
     too_warm.connect(alerts.mail_coordinators)  # a warm reading mails the coordinators
-    restocked.connect(keeping.keep)  # a restock keeps the promises it brings
-    movement_recorded.connect(closing.movement_closes)  # a restock or count closes reports it puts right
-    care_recorded.connect(closing.care_closes)  # and so do a cleaning and a reading in range
+    movement_recorded.connect(tell_ran_out)  # the last one taken tells the site's followers
+    movement_recorded.connect(keep_promises_of_restock)  # a restock keeps the promises it brings
+    movement_recorded.connect(movement_closes)  # a restock or count closes reports it puts right
+    care_recorded.connect(care_closes)  # and so do a cleaning and a reading in range
     privacy.install()  # a searcher's location never reaches the access logs
     security.register(app)
     errors.register(app)
@@ -72,3 +75,4 @@ def create_app(config=None):
     cli.register(app)
     logs.register(app)
     return app
+

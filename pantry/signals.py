@@ -8,13 +8,12 @@ signals = Namespace()
 # reading's own transaction: a receiver only adds rows (to the outbox), never commits.
 too_warm = signals.signal("too-warm")
 
-# Sent by the ledger (pantry.stock.ledger.record) inside the restock's own transaction, with the
-# session as sender and `movement=` the restock just flushed and `now=`: pantry.needs keeps
-# promises on it, so a promise is kept with the restock that kept it, or not at all.
-restocked = signals.signal("restocked")
 # Sent inside a rule's own transaction, with the rule's session as sender and `now=`: a new
-# movement (`movement=`) or a new care record (`record=`), never a replayed one. Receivers
-# (pantry/reports/closing.py closes what the event puts right) write in that same
+# movement (`movement=`, and `emptied=` whether a take emptied an item the site keeps a target
+# of) or a new care record (`record=`), never a replayed one. Receivers write in that same
 # transaction and only flush, so the event and its consequences commit or roll back together.
+# They are connected in create_app, in plain calls: the followers told an item ran out
+# (pantry.stock.ledger.tell_ran_out), the promises a restock keeps (pantry.needs.keeping), the
+# reports the event puts right (pantry.reports.closing).
 movement_recorded = signals.signal("movement-recorded")
 care_recorded = signals.signal("care-recorded")

@@ -252,7 +252,7 @@ def test_logging_and_refusals_answer_in_spanish(spanish, session, fridge, milk):
     page = spanish.get(f"/t/{tag.code}").text
     data = {"csrf_token": csrf_token(page), "key": key(), "item": milk.id, "kind": "take", "back_item": milk.id}
     refused = spanish.post(f"/t/{tag.code}/log", data={**data, "quantity": "0"})
-    assert refused.status_code == 422 and "Escribe un número del 1 al 50." in refused.text
+    assert refused.status_code == 422 and "Escribe un número entero de 1 a 50." in refused.text
     logged = followed(spanish, spanish.post(f"/t/{tag.code}/log", data={**data, "quantity": "2"}))
     assert "Anotado: tomaste 2 Milk 1 L" in logged.text and "Deshacer" in logged.text
     missing = spanish.get("/t/NOSUCHCODE")

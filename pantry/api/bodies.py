@@ -1,26 +1,21 @@
-"""What a caller sends, checked before any rule runs: one JSON object, with fields of the
-right type. A body that fails gets every field's problem at once and writes nothing."""
-import json
+"""What a caller sends, turned into types before any rule runs: one JSON object (read as every
+JSON body is, pantry.forms.json_object), with fields of the right type. A body that fails gets
+every field's problem at once and writes nothing. The limits (the key's shape, how many, which
+dates) are the rules' own (pantry.stock.entries for a movement); `Invalid.naming` answers a
+rule's refusal of one field in the same shape."""
 import re
 from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
+from pantry.forms import json_object  # noqa: F401  (the API reads JSON as every door does)
 from pantry.refusals import Refusal
-from pantry.stock.errors import UnknownItem
-from pantry.tags.forms import KEY_PATTERN
+from pantry.text import KEY_PATTERN
 
 MOVEMENT_KINDS = ("take", "restock", "discard", "count")
 MOVEMENT_FIELDS = ("key", "kind", "item", "quantity", "best_before")
-LARGEST_ID = 2**31 - 1  # a larger id names no item: said at once, without asking the database
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
-
-
-class BadJson(Refusal):
-    code = "bad_json"
-    status = 400
-    message = _l("Send one JSON object, with the header Content-Type: application/json.")
 
 
 class Invalid(Refusal):
@@ -34,6 +29,11 @@ class Invalid(Refusal):
         super().__init__()
         self.fields = fields
 
+    @classmethod
+    def naming(cls, refusal):
+        """A rule's refusal of one field (its `field`), answered like a body's bad field."""
+        return cls({refusal.field: [str(refusal.message)]})
+
 
 @dataclass(frozen=True)
 class MovementBody:
@@ -44,41 +44,24 @@ class MovementBody:
     best_before: date | None
 
 
-def json_object(request):
-    """The request's body as a dict, or BadJson: not JSON, broken, too deeply nested, or not an object."""
-    if not request.is_json:
-        raise BadJson()
-    try:
-        payload = json.loads(request.get_data(cache=False))
-    except (ValueError, RecursionError):  # broken JSON, bad UTF-8, a 5,000-digit number, [[[[...]]]]
-        raise BadJson() from None
-    if not isinstance(payload, dict):
-        raise BadJson()
-    return payload
-
-
-def movement(payload, most):
-    """A movement's fields from `payload`, or Invalid naming each bad field. `most` is the
-    deployment's MAX_LOG_QUANTITY, the largest number one entry may carry (a count too)."""
+def movement(payload):
+    """A movement's fields from `payload`, typed, or Invalid naming each field of the wrong type.
+    The ledger says what is out of bounds (pantry.stock.entries.check)."""
     problems = {}
     for name in payload:
         if name not in MOVEMENT_FIELDS:
             problems[name] = [_l("This is not a field of a movement.")]
     key, kind, item, quantity = (payload.get(name) for name in ("key", "kind", "item", "quantity"))
-    if not isinstance(key, str) or not re.fullmatch(KEY_PATTERN, key):
+    if not isinstance(key, str):
         problems["key"] = [_l("Send an idempotency key of 8 to 64 letters, digits, - or _.")]
     if not isinstance(kind, str) or kind not in MOVEMENT_KINDS:
         problems["kind"] = [_l("Choose take, restock, discard or count.")]
     if not _whole(item) or item < 1:
         problems["item"] = [_l("Give the item's id, a whole number (the ids are listed at /api/v1/items).")]
-    least = 0 if kind == "count" else 1
-    if not _whole(quantity) or not least <= quantity <= most:
-        problems["quantity"] = [_l("Enter a whole number from %(least)d to %(most)d.", least=least, most=most)]
-    best_before = _date(payload.get("best_before"), kind, problems)
-    if problems:
-        raise Invalid({name: [str(message) for message in messages] for name, messages in problems.items()})
-    if item > LARGEST_ID:
-        raise UnknownItem()
+    if not _whole(quantity):
+        problems["quantity"] = [_l("Say how many, as a whole number.")]
+    best_before = _date(payload.get("best_before"), problems)
+    _raise(problems)
     return MovementBody(key, kind, item, quantity, best_before)
 
 
@@ -86,19 +69,16 @@ def _whole(value):
     return type(value) is int  # not True, not 2.0, not "2"
 
 
-def _date(value, kind, problems):
+def _date(value, problems):
     if value is None:
         return None
     try:
         if not isinstance(value, str) or not re.fullmatch(DATE_PATTERN, value):
             raise ValueError(value)
-        best_before = date.fromisoformat(value)
+        return date.fromisoformat(value)
     except ValueError:
         problems["best_before"] = [_l("Give the best-before date as YYYY-MM-DD, or leave it out.")]
         return None
-    if kind != "restock":
-        problems["best_before"] = [_l("Only food you added has a best-before date here.")]
-    return best_before
 
 
 ASK_FIELDS = ("key", "item", "name")
@@ -148,8 +128,6 @@ def ask(payload):
     if (item is None) == (name is None):
         problems.setdefault("item", [_l("Send an item's id or a typed name, one of the two.")])
     _raise(problems)
-    if item is not None and item > LARGEST_ID:
-        raise UnknownItem()
     return AskBody(key, item, name)
 
 
@@ -173,6 +151,4 @@ def promise(payload):
     if email is not None and not isinstance(email, str):
         problems["email"] = [_l("Give the email as text, or leave it out.")]
     _raise(problems)
-    if item > LARGEST_ID:
-        raise UnknownItem()
     return PromiseBody(key, item, quantity, day, email)

@@ -14,7 +14,7 @@ from pantry.api.shapes import moment
 from pantry.database import commit_write, utcnow
 from pantry.extensions import db
 from pantry.reports import listing, rules
-from pantry.tags.forms import KEY_PATTERN
+from pantry.text import KEY_PATTERN
 
 REPORT_FIELDS = ("key", "kind", "note")
 

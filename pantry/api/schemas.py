@@ -9,7 +9,7 @@ from pantry.shifts.models import SHIFT_KINDS
 from pantry.sites.models import SITE_KINDS, SITE_STATES
 from pantry.sites.rules import SLUG_PATTERN
 from pantry.stock.models import CATEGORIES
-from pantry.tags.forms import KEY_PATTERN
+from pantry.text import KEY_PATTERN
 
 MOMENT = {"type": "string", "format": "date-time", "description": "UTC, RFC 3339, to the second."}
 MAYBE_MOMENT = {**MOMENT, "type": ["string", "null"]}

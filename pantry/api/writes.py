@@ -12,16 +12,22 @@ from pantry.api.caching import uncached_json
 from pantry.database import commit_write, utcnow
 from pantry.extensions import db
 from pantry.stock import ledger
+from pantry.stock.errors import BadEntry
 
 
 @bp.post("/sites/<slug>/movements")
 @security.logs
 def record_movement(slug):
     site = site_or_404(slug)
-    sent = bodies.movement(bodies.json_object(request), current_app.config["MAX_LOG_QUANTITY"])
+    sent = bodies.movement(bodies.json_object(request))
     entry = ledger.Entry(
         sent.kind, sent.key, site.id, sent.item, sent.quantity, best_before=sent.best_before, source="api",
     )
-    now = utcnow()
-    movement = commit_write(db.session, lambda: ledger.record(db.session, entry, now))
+    now, most = utcnow(), current_app.config["MAX_LOG_QUANTITY"]  # a count too is one entry's worth
+    try:
+        movement = commit_write(db.session, lambda: ledger.record(db.session, entry, now, most=most))
+    except BadEntry as refusal:  # the ledger's limits (key, how many, dates): on the field they name
+        if refusal.field is None:
+            raise
+        raise bodies.Invalid.naming(refusal) from None
     return uncached_json({"movement": shapes.movement(movement)}, 201)

@@ -5,7 +5,7 @@ from wtforms import BooleanField, IntegerField, SelectMultipleField, StringField
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from pantry.care import rules
-from pantry.tags.forms import KeyedForm
+from pantry.forms import KeyedForm
 
 MOST_DISCARDED = 100_000  # far above any batch, far below what the database can hold
 

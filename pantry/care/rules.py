@@ -14,6 +14,7 @@ from pantry import outbox
 from pantry.care import excursions
 from pantry.care.models import CareRecord, Reading
 from pantry.refusals import Refusal
+from pantry.shifts import planning
 from pantry.shifts.models import Shift
 from pantry.signals import care_recorded
 from pantry.sites.models import Site
@@ -132,9 +133,9 @@ def record_care(session, site, ticked, celsius, note, key, now, *, checklist, li
         session.add(reading)
         session.flush()
         excursions.follow(session, site.id, reading, excursion_after)
-    if shift is not None and shift.done_at is None:
-        shift.done_at = now
     session.flush()
+    if shift is not None:
+        planning.mark_done(session, shift, now)
     if record.reading is not None and not record.reading.in_range:
         _too_warm(session, site, record.reading, now)
     care_recorded.send(session, record=record, now=now)

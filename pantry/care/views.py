@@ -16,10 +16,11 @@ from pantry.signals import too_warm
 from pantry.sites.models import Site
 from pantry.stock import ledger, shelves
 from pantry.stock.errors import LedgerError
-from pantry.tags.forms import CodeForm
-from pantry.tags.rules import RevokedTag, UnknownTag, find_tag
+from pantry.tags.rules import TagError, UnknownTag, find_tag
+from pantry.tags.views import unknown_tag
 
 bp = Blueprint("care", __name__, template_folder="templates")
+bp.register_error_handler(TagError, unknown_tag)  # the scan pages' one page for a label unknown or revoked
 
 
 @bp.get("/care/<code>")
@@ -107,17 +108,6 @@ def send(code):
     flash(_("On its way: %(count)d %(item)s to %(site)s. Thank you.", count=-moved.out.delta,
             item=moved.out.item.name, site=moved.into.site.name), "logged")
     return redirect(url_for("care.checklist", code=tag.code), 303)
-
-
-@bp.errorhandler(UnknownTag)
-@bp.errorhandler(RevokedTag)
-def unknown_tag(error):
-    db.session.rollback()
-    page = render_template(
-        "tags/unknown.html", form=CodeForm(formdata=None), message=error.message,
-        revoked=isinstance(error, RevokedTag),
-    )
-    return page, error.status
 
 
 def _care_tag(code):

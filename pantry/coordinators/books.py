@@ -1,12 +1,10 @@
 """A site's books as coordinators see them: the ledger with filters, corrections, and counts."""
 import uuid
-from datetime import datetime, time, timedelta
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from pantry.clock import deployment_zone
@@ -16,7 +14,7 @@ from pantry.coordinators.forms import CorrectionForm, CountForm, LedgerFilterFor
 from pantry.coordinators.network import stock_rows
 from pantry.database import commit_write, utcnow
 from pantry.extensions import db
-from pantry.stock import ledger
+from pantry.stock import history, ledger
 from pantry.stock.errors import LedgerError
 from pantry.stock.models import Item, Movement
 
@@ -48,7 +46,9 @@ def ledger_page(slug):
         movements, more, page = [], False, 1
     else:
         status = 200
-        movements, more = _movements(site, form, page, current_app.config["LEDGER_PAGE_SIZE"])
+        movements, more = history.site_ledger(
+            db.session, site.id, deployment_zone(), page, current_app.config["LEDGER_PAGE_SIZE"],
+            item_id=form.item.data, kind=form.kind.data, first_day=form.date_from.data, last_day=form.date_to.data)
     filters = {name: request.args[name] for name in FILTERS if request.args.get(name)}
     context = {"site": site, "form": form, "movements": movements, "more": more, "page": page,
                "filters": filters, "sources": SOURCES}
@@ -119,28 +119,3 @@ def _stock_page(site, failed, status=200):
     """Every item at the site; `failed` is a count form sent back with its errors, shown on its row."""
     page = render_template("coordinators/stock.html", site=site, rows=stock_rows(site), failed=failed)
     return page, status
-
-
-def _movements(site, form, page, size):
-    query = (
-        select(Movement)
-        .where(Movement.site_id == site.id)
-        .options(selectinload(Movement.corrected_by), selectinload(Movement.corrects))
-        .order_by(Movement.created_at.desc(), Movement.id.desc())
-    )
-    if form.item.data is not None:
-        query = query.where(Movement.item_id == form.item.data)
-    if form.kind.data:
-        query = query.where(Movement.kind == form.kind.data)
-    if form.date_from.data:
-        query = query.where(Movement.created_at >= _local_midnight(form.date_from.data))
-    if form.date_to.data:
-        query = query.where(Movement.created_at < _local_midnight(form.date_to.data + timedelta(days=1)))
-    # One row more than a page says whether there is a next page, without counting them all.
-    found = db.session.scalars(query.offset((page - 1) * size).limit(size + 1)).all()
-    return found[:size], len(found) > size
-
-
-def _local_midnight(day):
-    """The start of a day in the deployment's time zone, as an aware datetime."""
-    return datetime.combine(day, time.min, tzinfo=deployment_zone())

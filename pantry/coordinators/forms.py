@@ -20,14 +20,14 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Num
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from pantry.coordinators import invitations
-from pantry.forms import FlaskForm
+from pantry.forms import FlaskForm, KeyedForm
 from pantry.shifts.models import SHIFT_KINDS, WEEKDAYS
 from pantry.sites import rules as site_rules
 from pantry.sites.models import SITE_KINDS, SITE_STATES
-from pantry.sites.rules import UNUSUAL_CHARACTERS, has_control_characters
+from pantry.sites.rules import UNUSUAL_CHARACTERS
 from pantry.stock import items as item_rules
 from pantry.stock.models import CATEGORIES, KINDS, MOVEMENT_LABELS
-from pantry.tags.forms import KeyedForm
+from pantry.text import has_control_characters
 
 COUNT_MAX = 9999
 PLACES_MAX = 50

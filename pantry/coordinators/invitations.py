@@ -14,7 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from pantry import emails, journal
 from pantry.coordinators.models import Coordinator, Invitation, hash_token, new_token
 from pantry.refusals import Refusal
-from pantry.sites.rules import has_control_characters
+from pantry.text import has_control_characters
 
 EMAIL_MAX = 254
 NAME_MAX = 120

@@ -10,11 +10,11 @@ from pantry.coordinators import journaled
 from pantry.coordinators.blueprint import bp, site_or_404, who
 from pantry.database import commit_write, utcnow
 from pantry.extensions import db
+from pantry.forms import KeyedForm
 from pantry.sites.models import Site
 from pantry.stock import ledger, shelves
 from pantry.stock.errors import LedgerError
 from pantry.stock.transfers import ConfirmKind
-from pantry.tags.forms import KeyedForm
 
 
 class TransferForm(KeyedForm):

@@ -54,9 +54,9 @@ from pantry.extensions import db
 from pantry.languages import safe_next
 from pantry.outbox import queue, webhooks
 from pantry.sites.models import Site
-from pantry.sites.rules import has_control_characters
 from pantry.stock import shelves
 from pantry.stock.ledger import LARGEST_ID
+from pantry.text import has_control_characters
 
 __all__ = ["bp", "load_coordinator", "sign_in_with"]
 

@@ -13,8 +13,8 @@ from pantry.coordinators import journaled
 from pantry.coordinators.blueprint import bp, site_or_404, who
 from pantry.database import commit_write, utcnow
 from pantry.extensions import db
+from pantry.forms import KeyedForm
 from pantry.refusals import Refusal
-from pantry.tags.forms import KeyedForm
 
 
 class ClearForm(KeyedForm):

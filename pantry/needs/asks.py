@@ -9,11 +9,11 @@ from pantry.needs.errors import BadKey, BadName, ContactInName, KeyReused, Needs
 from pantry.needs.models import Ask, Suggestion
 from pantry.needs.words import fold, looks_like_contact
 from pantry.sites.models import Site
-from pantry.sites.rules import has_control_characters
-from pantry.stock.entries import KEY_RE, findable, get
+from pantry.stock.entries import findable, get
 from pantry.stock.errors import UnknownItem, UnknownSite
 from pantry.stock.items import create_item
 from pantry.stock.models import Item, Stock
+from pantry.text import has_control_characters, is_key
 
 NAME_MAX = 60
 
@@ -24,7 +24,7 @@ def digest(*parts):
 
 
 def check_key(key):
-    if not isinstance(key, str) or not KEY_RE.fullmatch(key):
+    if not is_key(key):
         raise BadKey()  # the form's check lets a trailing newline through; this one does not
 
 

@@ -4,8 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, IntegerField, StringField
 from wtforms.validators import InputRequired, Optional
 
-from pantry.forms import FlaskForm
-from pantry.tags.forms import KeyedForm
+from pantry.forms import FlaskForm, KeyedForm
 
 WHOLE = _l("Say how many, as a whole number.")
 

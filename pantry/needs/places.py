@@ -8,10 +8,10 @@ from sqlalchemy import delete, select
 
 from pantry.needs.errors import BadLocation, NeedsError
 from pantry.needs.models import ItemName
-from pantry.sites.rules import has_control_characters
 from pantry.stock.entries import get
 from pantry.stock.errors import UnknownItem
 from pantry.stock.models import Item
+from pantry.text import has_control_characters
 
 PAIR = re.compile(r"^\s*(-?\d{1,3}(?:\.\d+)?)\s*[,;\s/]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
 NEIGHBOURHOOD_MAX = 80

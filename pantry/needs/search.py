@@ -15,8 +15,8 @@ from pantry.needs.errors import BadLocation, BadSearch
 from pantry.needs.models import ItemName
 from pantry.needs.words import stems
 from pantry.sites.models import Site
-from pantry.sites.rules import has_control_characters
 from pantry.stock.models import Batch, Item, Stock
+from pantry.text import has_control_characters
 
 QUERY_MAX = 100
 SHOWN = 20  # results on the page, the nearest (or first by name): the rest are counted, not drawn

@@ -1,5 +1,5 @@
-"""What closes a report: the care and stock rules announce what they recorded (pantry.signals),
-and this closes, in the same transaction, the reports the event puts right.
+"""What closes a report: the care and stock rules announce what they recorded (pantry.signals,
+connected in create_app), and this closes, in the same transaction, the reports the event puts right.
 
 Stock and care stand below reports (or beside them) and never import them; they only say
 what happened. Every door is covered so: the scan page, the API, a coordinator's count,

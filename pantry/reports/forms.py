@@ -5,8 +5,8 @@ from flask_wtf.file import FileField
 from wtforms import RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import InputRequired
 
+from pantry.forms import KeyedForm
 from pantry.reports.models import KINDS
-from pantry.tags.forms import KeyedForm
 
 
 def _stripped(value):

@@ -7,8 +7,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 
 from pantry import emails
 from pantry.forms import FlaskForm
+from pantry.text import KEY_PATTERN
 
-KEY_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
 # Text direction overrides and isolates: they can make a name on a public list read as another.
 DIRECTION_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 

@@ -129,6 +129,14 @@ def cancel_shift(session, shift, now):
     return places
 
 
+def mark_done(session, shift, now):
+    """A visit did the shift's work (pantry.care.rules.record_care): it is done, from the first such visit on."""
+    if shift.done_at is None:
+        shift.done_at = now
+        session.flush()
+    return shift
+
+
 def place(day, starts_at, ends_at, zone):
     """A local day and wall-clock times, as UTC instants."""
     start = datetime.combine(day, starts_at, tzinfo=zone).astimezone(UTC)

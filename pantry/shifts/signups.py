@@ -61,15 +61,7 @@ def sign_up(session, shift_id, name, email, phone, show_name, key, token, now, c
         if (earlier.shift_id, earlier.name, earlier.email) != (shift_id, name, email):
             raise ShiftError(_l("This form was already sent with other details. Reload the page and try again."))
         return earlier
-    shift = session.get(Shift, shift_id)
-    if shift is None:
-        raise UnknownShift()
-    if shift.cancelled_at is not None:
-        raise ShiftCancelled()
-    if shift.starts_at <= now:
-        raise ShiftInThePast(_l("This shift has already started."))
-    if now > shift.starts_at - cutoff:
-        raise SignUpsClosed()
+    shift = _open_shift(session, shift_id, now, cutoff)
     if email:
         # Two sign-ups with one address at once: the second waits, then sees the first.
         _serialise(session, EMAILS, email)
@@ -95,6 +87,20 @@ def sign_up(session, shift_id, name, email, phone, show_name, key, token, now, c
     return place
 
 
+def _open_shift(session, shift_id, now, cutoff):
+    """The shift, if it still takes sign-ups: not cancelled, not started, not within `cutoff` of its start."""
+    shift = session.get(Shift, shift_id)
+    if shift is None:
+        raise UnknownShift()
+    if shift.cancelled_at is not None:
+        raise ShiftCancelled()
+    if shift.starts_at <= now:
+        raise ShiftInThePast(_l("This shift has already started."))
+    if now > shift.starts_at - cutoff:
+        raise SignUpsClosed()
+    return shift
+
+
 def find_sign_up(session, token, now):
     place = session.scalar(select(SignUp).where(SignUp.token_hash == hash_token(token)))
     if place is None:
@@ -104,12 +110,17 @@ def find_sign_up(session, token, now):
     return place
 
 
+def cancel_deadline(shift, notice):
+    """The last moment a place on `shift` can be given back: `notice` (CANCEL_NOTICE_HOURS) before the start."""
+    return shift.starts_at - notice
+
+
 def cancel_sign_up(session, token, now, notice=timedelta(hours=2)):
     """Give the place back, until `notice` before the start. Cancelling twice is harmless."""
     place = find_sign_up(session, token, now)
     if place.cancelled_at is not None:
         return place
-    if now > place.shift.starts_at - notice:
+    if now > cancel_deadline(place.shift, notice):
         raise TooLateToCancel()
     place.cancelled_at = now
     session.flush()

@@ -99,8 +99,7 @@ def manage(token):
 def cancel(token):
     if not CancelForm().validate():  # its CSRF token; CSRFProtect has already refused most
         abort(400)
-    notice = timedelta(hours=current_app.config["CANCEL_NOTICE_HOURS"])
-    now = utcnow()
+    notice, now = _cancel_notice(), utcnow()
     try:
         commit_write(db.session, lambda: signups.cancel_sign_up(db.session, token, now, notice=notice))
     except TooLateToCancel as refusal:
@@ -215,10 +214,14 @@ def _cutoff():
     return timedelta(minutes=current_app.config["SIGN_UP_CUTOFF_MINUTES"])
 
 
+def _cancel_notice():
+    return timedelta(hours=current_app.config["CANCEL_NOTICE_HOURS"])
+
+
 def _manage_page(place, token, refusal=None, status=200):
     now = utcnow()
     shift = place.shift
-    cancel_until = shift.starts_at - timedelta(hours=current_app.config["CANCEL_NOTICE_HOURS"])
+    cancel_until = signups.cancel_deadline(shift, _cancel_notice())
     page = render_template(
         "shifts/sign_up.html", place=place, shift=shift, token=token, refusal=refusal,
         live=place.cancelled_at is None and not shift.cancelled,

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from pantry.refusals import Refusal
 from pantry.sites.models import SITE_KINDS, SITE_STATES, Site
+from pantry.text import has_control_characters
 
 NAME_MAX = 120
 ADDRESS_MAX = 200
@@ -66,12 +67,6 @@ def update_site(session, site, now, name, address="", kind="fridge", state="open
         setattr(site, attribute, value)
     session.flush()
     return site
-
-
-def has_control_characters(text, allowed="\t\n\r"):
-    """True when `text` holds invisible control characters (a NUL byte, an escape...) other than
-    `allowed`: no person types them, and PostgreSQL refuses NUL in text."""
-    return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text)
 
 
 def slug_for(name):

@@ -1,17 +1,21 @@
 """What may be asked of the ledger: an Entry, its idempotency key, and the checks that refuse
 (BadEntry) what no rule could record, before anything is read or locked. Ids and quantities
-the database could not hold name nothing, rather than reach it."""
+the database could not hold name nothing, rather than reach it.
+
+Every door (a label's form, the offline outbox, the API, a coordinator) only turns what it was
+sent into types; the limits are here, each refusal naming the `field` it belongs to, so a door
+shows it where it was typed: the key's shape, the quantity's bounds (at most `most`, the
+deployment's MAX_LOG_QUANTITY at the public doors), a best-before date only on a restock."""
 import hashlib
 import json
-import re
 from dataclasses import astuple, dataclass
 from datetime import date
 
-from pantry.stock.errors import BadEntry
+from pantry.stock.errors import BadDate, BadEntry, BadKey, BadQuantity
+from pantry.text import KEY_RE, is_key  # noqa: F401  (KEY_RE is the ledger's word too)
 
 KINDS = {"restock", "take", "discard", "count", "correction", "transfer"}
 REASONS = {"past_date", "warm", "damaged"}  # pantry.stock.models.DISCARD_REASONS
-KEY_RE = re.compile(r"[A-Za-z0-9_-]{8,64}")  # as the forms and the API take them (pantry.tags.forms)
 LARGEST_ID = 2**31 - 1  # ids are 32-bit on PostgreSQL: a larger number names nothing
 LARGEST_QUANTITY = 100_000  # far above any one entry, far below what a stock row can hold
 
@@ -59,10 +63,11 @@ def get(session, model, id, **options):
     return session.get(model, id, **options) if within_ids(id) else None
 
 
-def check(entry):
-    """Refuse (BadEntry) what no rule could record: checked before anything is read or locked."""
-    if not isinstance(entry.key, str) or not KEY_RE.fullmatch(entry.key):
-        raise BadEntry("Every entry needs an idempotency key of 8 to 64 letters, digits, - or _.")
+def check(entry, most=LARGEST_QUANTITY):
+    """Refuse (BadEntry) what no rule could record, or more than `most` at once: checked before
+    anything is read or locked."""
+    if not is_key(entry.key):
+        raise BadKey()
     for name in ("site_id", "item_id", "batch_id", "corrects_id", "to_site_id"):
         if getattr(entry, name) is not None and type(getattr(entry, name)) is not int:  # not True, not "3"
             raise BadEntry(f"The {name} must be a whole number.")
@@ -74,14 +79,14 @@ def check(entry):
         raise BadEntry(f"Unknown kind of entry: {entry.kind!r}.")
     if type(entry.quantity) is not int:
         raise BadEntry("The quantity must be a whole number.")
-    least = 0 if entry.kind == "count" else 1
-    if not least <= entry.quantity <= LARGEST_QUANTITY:
-        raise BadEntry(f"The quantity must be from {least} to {LARGEST_QUANTITY}.")
+    least, most = (0 if entry.kind == "count" else 1), min(most, LARGEST_QUANTITY)
+    if not least <= entry.quantity <= most:
+        raise BadQuantity(least, most)
     if entry.reason is not None and (entry.kind != "discard" or entry.reason not in REASONS):
         raise BadEntry("A reason is one of past_date, warm or damaged, and only a discard has one.")
     if (entry.kind == "transfer") != (entry.to_site_id is not None):
         raise BadEntry("A transfer, and only a transfer, names the site it goes to.")
     if entry.best_before is not None and entry.kind != "restock":
-        raise BadEntry("Only a restock carries a best-before date.")
+        raise BadDate()
     if entry.best_before is not None and type(entry.best_before) is not date:  # not a datetime, not a string
         raise BadEntry("The best-before date must be a date.")

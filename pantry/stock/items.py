@@ -6,10 +6,11 @@ from sqlalchemy import func, select
 
 from pantry.refusals import Refusal
 from pantry.sites.models import Site
-from pantry.sites.rules import UNUSUAL_CHARACTERS, has_control_characters
+from pantry.sites.rules import UNUSUAL_CHARACTERS
 from pantry.stock.errors import UnknownItem, UnknownSite
 from pantry.stock.ledger import lock_stock
 from pantry.stock.models import CATEGORIES, LARGEST_GRAMS, Item, Stock
+from pantry.text import has_control_characters
 
 NAME_MAX = 80
 UNIT_MAX = 40

@@ -7,9 +7,10 @@ updates, appends one movement, and flushes. The caller commits.
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from pantry import outbox
-from pantry.signals import movement_recorded, restocked
+from pantry.signals import movement_recorded
 from pantry.sites.models import Site
 from pantry.stock import transfers
 from pantry.stock.entries import (  # noqa: F401  (Entry and the limits are the ledger's words too)
@@ -25,6 +26,7 @@ from pantry.stock.entries import (  # noqa: F401  (Entry and the limits are the 
 from pantry.stock.errors import (
     AlreadyCorrected,
     CannotCorrect,
+    NotThisLabel,
     UndoExpired,
     UnknownBatch,
     UnknownItem,
@@ -86,44 +88,68 @@ def undo(session, movement_id, key, now, window=timedelta(minutes=5)):
     return record(session, entry, now)
 
 
-def record(session, entry, now):
-    """Apply `entry` once. The same key again returns the first movement;
+def undoable(session, movement_ids, now, window):
+    """Which of `movement_ids` can still be undone: made within `window` before `now`, neither
+    a correction nor corrected since. The newest first."""
+    movement_ids = [movement_id for movement_id in movement_ids if within_ids(movement_id)]
+    if not movement_ids:
+        return []
+    query = (
+        select(Movement)
+        .where(Movement.id.in_(movement_ids), Movement.created_at >= now - window, Movement.kind != "correction")
+        .order_by(Movement.id.desc())
+        .options(selectinload(Movement.corrected_by))
+    )
+    return [movement for movement in session.scalars(query) if movement.corrected_by is None]
+
+
+def record(session, entry, now, most=LARGEST_QUANTITY, label_item_id=None):
+    """Apply `entry` once: at most `most` at once and, at a label printed for one item
+    (`label_item_id`), only that item. The same key again returns the first movement;
     the same key with another payload raises IdempotencyConflict."""
-    check(entry)
+    check(entry, most)
     if entry.kind == "transfer":
         return transfers.transfer(session, entry, now, check_exists=_check_exists).out
     if entry.kind == "correction":
-        original = get(session, Movement, entry.corrects_id)
-        if original is None:
-            raise UnknownMovement()
-        if original.kind == "transfer":
-            return transfers.correct(session, original, entry, now, check_correctable)
-        site_id, item_id = original.site_id, original.item_id
-    else:
-        site_id, item_id = entry.site_id, entry.item_id
-        _check_exists(session, site_id, item_id)
+        return _record_correction(session, entry, now)
+    if label_item_id is not None and entry.item_id != label_item_id:
+        raise NotThisLabel(session.get(Item, label_item_id).name)
+    _check_exists(session, entry.site_id, entry.item_id)
+    return _book_once(session, entry, entry.site_id, entry.item_id, now)
 
+
+def _record_correction(session, entry, now):
+    original = get(session, Movement, entry.corrects_id)
+    if original is None:
+        raise UnknownMovement()
+    if original.kind == "transfer":
+        return transfers.correct(session, original, entry, now, check_correctable)
+    return _book_once(session, entry, original.site_id, original.item_id, now, corrected=original)
+
+
+def _book_once(session, entry, site_id, item_id, now, corrected=None):
+    """Lock the stock row, answer a replay as the first time, else apply and book the entry and
+    say so (pantry.signals.movement_recorded: the followers, the promises, the reports)."""
     stock = lock_stock(session, site_id, item_id)
     # Looked up under the lock: a concurrent twin holding the same key has committed by now.
     earlier = find_replay(session, entry)
     if earlier is not None:
         return earlier
-    if entry.kind == "correction":
-        check_correctable(session, original)
+    if corrected is not None:
+        check_correctable(session, corrected)
     change = _APPLY[entry.kind](session, stock, entry, now)
     movement = book(session, stock, entry, change, now)
-    if entry.kind == "take" and stock.target and stock.quantity > 0 and stock.quantity + change.delta == 0:
-        _ran_out(session, stock, movement, now)
-    if entry.kind == "restock":
-        restocked.send(session, movement=movement, now=now)
-    movement_recorded.send(session, movement=movement, now=now)
+    emptied = entry.kind == "take" and bool(stock.target) and stock.quantity > 0 and stock.quantity + change.delta == 0
+    movement_recorded.send(session, movement=movement, now=now, emptied=emptied)
     return movement
 
 
-def _ran_out(session, stock, movement, now):
-    """A take emptied an item the site keeps a target of: its followers hear it ran out."""
-    site, item = session.get(Site, stock.site_id), session.get(Item, stock.item_id)
-    outbox.announce(session, site, "needs", {"item": item.name}, now, key=f"needs:{movement.id}")
+def tell_ran_out(session, movement, now, emptied, **extra):
+    """A take emptied an item the site keeps a target of: its followers hear it ran out.
+    Connected to movement_recorded in create_app, with the promises and the reports."""
+    if emptied:
+        site, item = session.get(Site, movement.site_id), session.get(Item, movement.item_id)
+        outbox.announce(session, site, "needs", {"item": item.name}, now, key=f"needs:{movement.id}")
 
 
 def _check_exists(session, site_id, item_id):

@@ -2,17 +2,24 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from pantry.stock.errors import LedgerError
+from pantry.refusals import Refusal
 from pantry.tags.models import CODE_ALPHABET, CODE_LENGTH, Tag, new_code, normalise_code
 
 
-class UnknownTag(LedgerError):
+class TagError(Refusal):
+    """A label that cannot be used: not the ledger's to refuse (an `except LedgerError` lets it by)."""
+
+    code = "tag_error"
+    status = 404
+
+
+class UnknownTag(TagError):
     code = "unknown_tag"
     status = 404
     message = _l("We don't know this code. Check the letters under the QR code and try again.")
 
 
-class RevokedTag(LedgerError):
+class RevokedTag(TagError):
     code = "revoked_tag"
     status = 410
     message = _l("This label is no longer in use. There may be a newer label on the fridge.")

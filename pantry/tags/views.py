@@ -4,17 +4,16 @@ from datetime import timedelta
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-from werkzeug.datastructures import MultiDict
 
 from pantry import security
 from pantry.database import commit_write, utcnow
 from pantry.errors import error_response, wants_json
 from pantry.extensions import db
 from pantry.stock import ledger, shelves
-from pantry.stock.models import Item, Movement
+from pantry.stock.errors import LedgerError
+from pantry.stock.models import Item
 from pantry.tags.forms import CodeForm, LogForm, UndoForm
-from pantry.tags.rules import RevokedTag, UnknownTag, find_tag
+from pantry.tags.rules import RevokedTag, TagError, find_tag
 
 bp = Blueprint("tags", __name__, template_folder="templates")
 RECENT = "recent_logs"  # the movements this browser logged, for Undo
@@ -27,7 +26,7 @@ def manual():
     if "code" in request.args and form.validate():
         try:
             tag = find_tag(db.session, form.code.data)
-        except (UnknownTag, RevokedTag) as error:
+        except TagError as error:
             form.code.errors.append(error.message)
             return render_template("tags/manual.html", form=form), error.status
         return redirect(url_for("tags.scan", code=tag.code), 303)
@@ -49,28 +48,22 @@ def log(code):
     """One tap at the fridge: a take or a restock. Forms get a redirect; JSON callers
     (the offline outbox) get the movement back, the same answer for a replayed key."""
     tag = find_tag(db.session, code)
-    form = _log_form()
-    if form is None:
-        return jsonify(code="bad_json", message=_("Send one JSON object.")), 400
-    item_id = form.item.data if isinstance(form.item.data, int) else None
-    if form.validate():
-        if tag.item_id is not None and item_id != tag.item_id:
-            form.item.errors.append(_("This label is for %(item)s.", item=tag.item.name))
-        elif not ledger.within_ids(item_id) or db.session.get(Item, item_id) is None:
-            form.item.errors.append(_("There is no such item."))
-    if form.errors:
-        return _refuse(tag, form, item_id)
-    entry = ledger.Entry(
-        form.kind.data, form.key.data, tag.site_id, item_id, form.quantity.data,
-        best_before=form.best_before.data,
-    )
-    now = utcnow()
-    movement = commit_write(db.session, lambda: ledger.record(db.session, entry, now))
-    _remember(movement)
+    form = LogForm()  # a JSON body that is not one object: BadJson (400)
+    if not form.validate():
+        return _refuse(tag, form)
+    entry = ledger.Entry(form.kind.data, form.key.data, tag.site_id, form.item.data, form.quantity.data,
+                         best_before=form.best_before.data)
+    now, most, label_item_id, back = utcnow(), current_app.config["MAX_LOG_QUANTITY"], tag.item_id, _back_to(tag)
+    try:
+        movement, movement_id = commit_write(db.session, lambda: _logged(ledger.record(
+            db.session, entry, now, most=most, label_item_id=label_item_id)))
+    except LedgerError as refusal:  # the ledger's limits: on the field they name
+        return _refuse(tag, form, refusal)
+    _remember(movement_id)
     if request.is_json:
         return jsonify(movement=movement_json(movement), message=logged_message(movement)), 201
     # The page it goes back to says "Logged: ..." with Undo, from this browser's recent entries.
-    return redirect(_back_to(tag), 303)
+    return redirect(back, 303)
 
 
 @bp.post("/t/<code>/undo")
@@ -90,9 +83,9 @@ def undo(code):
     return redirect(_back_to(tag), 303)
 
 
-@bp.errorhandler(UnknownTag)
-@bp.errorhandler(RevokedTag)
+@bp.errorhandler(TagError)
 def unknown_tag(error):
+    """A label unknown or revoked, at any scan page (pantry.care.views uses this one too)."""
     if wants_json():  # the outbox sending an entry for a label revoked since
         return error_response(error.status, error.code, error.message)
     db.session.rollback()
@@ -101,6 +94,11 @@ def unknown_tag(error):
         revoked=isinstance(error, RevokedTag),
     )
     return page, error.status
+
+
+def _logged(movement):
+    """The movement and its id, read before the commit expires it (the redirect needs only the id)."""
+    return movement, movement.id
 
 
 def _scan_page(tag, form, item_id=None, status=200):
@@ -124,24 +122,19 @@ def _scan_page(tag, form, item_id=None, status=200):
     return response
 
 
-def _log_form():
-    if not request.is_json:
-        return LogForm()
-    try:
-        payload = request.get_json(silent=True)
-    except RecursionError:  # [[[[...]]]] deeper than the parser goes: not a 500
-        payload = None
-    if not isinstance(payload, dict):
-        return None
-    fields = {name: str(value) for name, value in payload.items() if isinstance(value, (str, int, float))}
-    return LogForm(formdata=MultiDict(fields))
-
-
-def _refuse(tag, form, item_id):
+def _refuse(tag, form, refusal=None):
+    """The entry back with its errors (the form's, or a rule's refusal on the field it names):
+    the page with them on their fields, or JSON naming them. A refusal of no field goes on up."""
+    if refusal is not None:
+        if refusal.field not in form:
+            raise refusal
+        db.session.rollback()
+        form[refusal.field].errors.append(refusal.message)
     if request.is_json:
         fields = {name: [str(error) for error in errors] for name, errors in form.errors.items()}
         return jsonify(code="invalid", message=_("Nothing was logged: please check the entry."), fields=fields), 422
-    return _scan_page(tag, form, item_id if tag.purpose == "site" else None, 422)
+    item_id = form.item.data if tag.purpose == "site" and isinstance(form.item.data, int) else None
+    return _scan_page(tag, form, item_id, 422)
 
 
 def logged_message(movement):
@@ -169,9 +162,9 @@ def _back_to(tag):
     return url_for("tags.scan", code=tag.code)
 
 
-def _remember(movement):
-    recent = [entry for entry in session.get(RECENT, []) if entry != movement.id]
-    session[RECENT] = (recent + [movement.id])[-RECENT_KEPT:]
+def _remember(movement_id):
+    recent = [entry for entry in session.get(RECENT, []) if entry != movement_id]
+    session[RECENT] = (recent + [movement_id])[-RECENT_KEPT:]
 
 
 def _recent_ids():
@@ -180,14 +173,5 @@ def _recent_ids():
 
 def _recent_movements():
     """This browser's entries that can still be undone, the newest first."""
-    ids = _recent_ids()
-    if not ids:
-        return []
-    since = utcnow() - timedelta(minutes=current_app.config["UNDO_MINUTES"])
-    query = (
-        select(Movement)
-        .where(Movement.id.in_(ids), Movement.created_at >= since, Movement.kind != "correction")
-        .order_by(Movement.id.desc())
-        .options(selectinload(Movement.corrected_by))
-    )
-    return [movement for movement in db.session.scalars(query) if movement.corrected_by is None]
+    window = timedelta(minutes=current_app.config["UNDO_MINUTES"])
+    return ledger.undoable(db.session, _recent_ids(), utcnow(), window)

@@ -7,7 +7,7 @@ three must leave every row of every table as it was, not only their counts: an e
 changed a site and then failed would keep the count and still have written."""
 from hypothesis import event, strategies as st
 
-from pantry.sites.rules import has_control_characters
+from pantry.text import has_control_characters
 from tests.properties.conftest import assert_answered, assert_books_balance, row_counts
 from tests.properties.hostile import (
     CHARS,

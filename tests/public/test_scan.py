@@ -135,10 +135,10 @@ def test_the_same_form_sent_twice_logs_once(client, session, site_tag, fridge, b
 @pytest.mark.parametrize(
     "fields, message",
     [
-        ({"quantity": "0"}, "Enter a number from 1 to 50."),
-        ({"quantity": "-3"}, "Enter a number from 1 to 50."),
-        ({"quantity": "51"}, "Enter a number from 1 to 50."),
-        ({"quantity": "99999999999999999999999999"}, "Enter a number from 1 to 50."),
+        ({"quantity": "0"}, "Enter a whole number from 1 to 50."),
+        ({"quantity": "-3"}, "Enter a whole number from 1 to 50."),
+        ({"quantity": "51"}, "Enter a whole number from 1 to 50."),
+        ({"quantity": "99999999999999999999999999"}, "Enter a whole number from 1 to 50."),
         ({"quantity": "2.5"}, "Not a valid integer value."),
         ({"quantity": "two"}, "Not a valid integer value."),
         ({"quantity": ""}, "Say how many, as a whole number."),
@@ -148,8 +148,9 @@ def test_the_same_form_sent_twice_logs_once(client, session, site_tag, fridge, b
         ({"quantity": "1", "kind": "restock", "best_before": "2026-02-31"}, "Not a valid date value."),
         ({"quantity": "1", "best_before": "2026-12-01"}, "Only food you added has a best-before date here."),
         ({"quantity": "1", "kind": "steal"}, "Not a valid choice."),
-        ({"quantity": "1", "key": "x"}, "Reload the page and try again."),
-        ({"quantity": "1", "key": "k" * 65}, "Reload the page and try again."),
+        ({"quantity": "1", "key": "x"}, "This entry has no valid key"),
+        ({"quantity": "1", "key": "k" * 65}, "This entry has no valid key"),
+        ({"quantity": "1", "key": ""}, "This entry has no valid key"),
     ],
 )
 def test_bad_input_gets_a_clear_message_and_writes_nothing(client, session, site_tag, beans, fields, message):

@@ -117,6 +117,13 @@ def test_a_one_off_shift_must_be_in_the_future(session, fridge):
         planning.add_shift(session, fridge, "restock", date(2026, 10, 24), time(18), time(19), 3, NOW, ZONE)
 
 
+def test_a_shift_is_done_from_the_first_visit_that_did_its_work(session, fridge):
+    shift = planning.add_shift(session, fridge, "cleaning", date(2026, 10, 27), time(9), time(10), 2, NOW, ZONE)
+    first, later = shift.starts_at + timedelta(minutes=5), shift.starts_at + timedelta(minutes=40)
+    assert planning.mark_done(session, shift, first).done_at == first
+    assert planning.mark_done(session, shift, later).done_at == first  # a second visit changes nothing
+
+
 def test_cancelling_a_shift_names_who_to_tell(session, fridge):
     shift = planning.add_shift(session, fridge, "cleaning", date(2026, 10, 27), time(9), time(10), 3, NOW, ZONE)
     sign_up(session, shift.id, "Ana Ruiz", "ana@example.org", "", True, key(), "a" * 40, NOW)

@@ -133,6 +133,18 @@ def test_cancelling_closes_two_hours_before_the_start(session, shift):
     assert shift.taken == 1
 
 
+def test_the_cancel_deadline_is_the_one_the_rule_keeps(session, shift):
+    """What the sign-up page says ("cancel until ...") is the moment cancel_sign_up keeps to."""
+    notice = timedelta(hours=3)
+    deadline = signups.cancel_deadline(shift, notice)
+    assert deadline == shift.starts_at - notice
+    _, token = take_place(session, shift)
+    with pytest.raises(TooLateToCancel):
+        signups.cancel_sign_up(session, token, deadline + timedelta(seconds=1), notice=notice)
+    session.rollback()
+    assert signups.cancel_sign_up(session, token, deadline, notice=notice).cancelled_at == deadline
+
+
 def test_the_manage_token_is_derived_from_the_key(app):
     assert signups.manage_token("s", "k" * 32) == signups.manage_token("s", "k" * 32)
     assert signups.manage_token("s", "k" * 32) != signups.manage_token("t", "k" * 32)

@@ -145,6 +145,20 @@ def test_undo_is_a_correction_within_the_window(session, fridge, beans):
     assert stock_of(session, fridge, beans).quantity == 6
 
 
+def test_what_can_still_be_undone(session, fridge, beans):
+    """Within the window, not a correction, not corrected already: the newest first."""
+    window = timedelta(minutes=5)
+    added = ledger.restock(session, fridge.id, beans.id, 6, key(), NOW)
+    took = ledger.take(session, fridge.id, beans.id, 2, key(), NOW + timedelta(minutes=2))
+    took_again = ledger.take(session, fridge.id, beans.id, 1, key(), NOW + timedelta(minutes=3))
+    undone = ledger.undo(session, took_again.id, key(), NOW + timedelta(minutes=4), window)
+    session.commit()
+    ids = [added.id, took.id, took_again.id, undone.id, 999_999, 2**40]
+    assert ledger.undoable(session, ids, NOW + timedelta(minutes=4), window) == [took, added]
+    assert ledger.undoable(session, ids, NOW + timedelta(minutes=6), window) == [took]  # added's window ended
+    assert ledger.undoable(session, set(), NOW, window) == []
+
+
 def test_discard_removes_one_batch(session, fridge, beans):
     ledger.restock(session, fridge.id, beans.id, 3, key(), NOW, best_before=date(2026, 11, 10))
     ledger.restock(session, fridge.id, beans.id, 4, key(), NOW, best_before=date(2026, 11, 30))
