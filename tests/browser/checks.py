@@ -183,8 +183,9 @@ _OVERFLOW = r"""
 
 
 _AXE = r"""
-([tags, rules]) => axe.run(document, {runOnly: {type: "tag", values: tags}, rules, resultTypes: ["violations"]}).then((result) =>
-  result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`))
+([tags, rules]) => axe.run(document, {runOnly: {type: "tag", values: tags}, rules, resultTypes: ["violations"]})
+  .then((result) =>
+    result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`))
 """
 
 

@@ -20,7 +20,7 @@ from tests.conftest import empty_tables
 pytestmark = pytest.mark.once  # what it checks does not depend on the database
 
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-JAVA = os.environ.get("PANTRY_JAVA", "java")
+JAVA = os.environ.get("PANTRY_JAVA", "java")  # as PANTRY_CHROMIUM names the browser
 
 
 def sent_pages(page, walk):
@@ -63,14 +63,19 @@ def every_page(browser, server, session, app):
             context.close()
 
 
-def invalid(files):
-    """The checker's errors over all the files at once, as {file name: [message, ...]}."""
+@pytest.fixture(scope="session")
+def vnu():
+    """The checker's command, before any page is walked; skipped without it, except under CI."""
     if not VNU.exists():
         _missing("vnu-jar (run npm ci)")
     if not shutil.which(JAVA):
         _missing(f"Java ({JAVA})")
-    run = subprocess.run([JAVA, "-jar", str(VNU), "--errors-only", "--format", "json", "--stdout", *map(str, files)],
-                         capture_output=True, text=True, timeout=300)
+    return [JAVA, "-jar", str(VNU), "--errors-only", "--format", "json", "--stdout"]
+
+
+def invalid(vnu, files):
+    """The checker's errors over all the files at once, as {file name: [message, ...]}."""
+    run = subprocess.run([*vnu, *map(str, files)], capture_output=True, text=True, timeout=300)
     assert run.stdout.startswith("{"), f"the checker exited {run.returncode}: {run.stderr}"
     found = {}
     for message in json.loads(run.stdout)["messages"]:
@@ -81,13 +86,13 @@ def invalid(files):
     return found
 
 
-def test_every_page_is_valid_html(browser, server, session, app, tmp_path):
+def test_every_page_is_valid_html(vnu, browser, server, session, app, tmp_path):
     shown = {}
     for number, (what, html) in enumerate(every_page(browser, server, session, app)):
         name = f"{number:03}.html"
-        (tmp_path / name).write_text(html)
+        (tmp_path / name).write_text(html, encoding="utf-8")
         shown[name] = what
     assert len(shown) >= 100, f"only {len(shown)} pages were walked"
-    problems = invalid(tmp_path / name for name in shown)
+    problems = invalid(vnu, (tmp_path / name for name in shown))
     assert not problems, "\n".join(
         f"{shown.get(name, name)}:\n  " + "\n  ".join(messages) for name, messages in sorted(problems.items()))
