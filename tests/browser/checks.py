@@ -2,7 +2,8 @@
 
 Each check returns a list of problems in words (empty when the page passes):
 
-- `axe_violations`: axe-core's WCAG 2.0/2.1/2.2 A and AA rules.
+- `axe_violations`: axe-core's WCAG 2.0/2.1/2.2 A and AA rules, and its landmark rules (no two
+  landmarks of one kind share a name; one banner, main and contentinfo).
 - `page_checks`, in one round trip:
   - targets: every visible a, button, input, select, textarea and summary is at least 44 x 44
     CSS px. A checkbox or radio button is measured by its <label>, which is what a thumb taps;
@@ -26,7 +27,7 @@ Each check returns a list of problems in words (empty when the page passes):
 - `reflow`: at 200 % zoom on a 360 px phone (a 180 px wide viewport) nothing scrolls sideways:
   the document is no wider than the viewport (tables may scroll inside their own .scroll box).
 """
-from tests.browser.conftest import WCAG
+from tests.browser.conftest import LANDMARKS, WCAG
 
 MIN_TARGET = 44
 ZOOMED = {"width": 180, "height": 370}  # a 360 x 740 phone at 200 %
@@ -182,18 +183,20 @@ _OVERFLOW = r"""
 
 
 _AXE = r"""
-(tags) => axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]}).then((result) =>
-  result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`))
+([tags, rules]) => axe.run(document, {runOnly: {type: "tag", values: tags}, rules, resultTypes: ["violations"]})
+  .then((result) =>
+    result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`))
 """
 
 
 def axe_violations(page, source):
-    """axe-core's WCAG A and AA violations, as the `axe` fixture finds them, but trimmed in the page:
-    the full result (every pass, with its HTML) is ~100 KB a page to send back and parse. `source`
-    is axe itself, put in the page when it is not there yet (a page loaded with scripts off)."""
+    """axe-core's WCAG A and AA and landmark violations, as the `axe` fixture finds them, but trimmed
+    in the page: the full result (every pass, with its HTML) is ~100 KB a page to send back and
+    parse. `source` is axe itself, put in the page when it is not there yet (a page loaded with
+    scripts off)."""
     if not page.evaluate("() => typeof axe !== 'undefined'"):
         page.evaluate(source)
-    return page.evaluate(_AXE, WCAG)
+    return page.evaluate(_AXE, [WCAG, LANDMARKS])
 
 
 def page_checks(page):

@@ -34,6 +34,12 @@ PHONE = {
     "locale": "en-US",
 }
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# And, beyond the WCAG rules, axe's best practice for landmarks: no two of one kind share a name (two
+# <nav> without labels to tell them apart, rows' forms all named alike), one banner, main, contentinfo.
+LANDMARKS = {rule: {"enabled": True} for rule in (
+    "landmark-unique", "landmark-no-duplicate-banner", "landmark-no-duplicate-contentinfo",
+    "landmark-no-duplicate-main",
+)}
 
 
 def _missing(what):
@@ -90,13 +96,13 @@ def axe_source():
 
 @pytest.fixture
 def axe(axe_source):
-    """Run axe-core's WCAG 2.2 A and AA rules on the page; returns the violations."""
+    """Run axe-core's WCAG 2.2 A and AA rules and the landmark rules on the page; returns the violations."""
 
     def check(page):
         if not page.evaluate("() => typeof axe !== 'undefined'"):
             page.evaluate(axe_source)
         result = page.evaluate(
-            "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
+            "([tags, rules]) => axe.run(document, {runOnly: {type: 'tag', values: tags}, rules})", [WCAG, LANDMARKS]
         )
         return [
             f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"

@@ -1,7 +1,7 @@
-"""Every page, public and coordinator, in English and Spanish, light and dark: zero axe-core
-violations (WCAG 2.0/2.1/2.2 A and AA), and the checks axe does not make (tests/browser/checks.py:
-44 px targets, reflow at 200 % zoom, visible keyboard focus, labels, announced errors, warnings
-in words).
+"""Every page, public and coordinator (tests/browser/pages.py walks them), in English and
+Spanish, light and dark: zero axe-core violations (WCAG 2.0/2.1/2.2 A and AA), and the checks axe
+does not make (tests/browser/checks.py: 44 px targets, reflow at 200 % zoom, visible keyboard
+focus, labels, announced errors, warnings in words).
 
 Pages are opened on a phone with JavaScript on. The states a form post leads to on the scan
 pages (Logged with Undo, a refused entry) are made with the page's scripts switched off, so they
@@ -12,94 +12,16 @@ the page. Spanish text is not asserted, only that the page says it is Spanish (<
 Every variant runs axe and every check; in one (WALKED) the keyboard check walks each page with
 Tab, key by key, and in the others it presses Tab once and then focuses each control by script
 (the same keyboard focus style, in one round trip), to keep the run short."""
-from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import time, timedelta
-
 import pytest
-from flask import url_for
 
-from pantry.care import rules as care
-from pantry.clock import deployment_zone, local_today
-from pantry.coordinators import invitations, membership, recovery, reviews
-from pantry.database import utcnow
-from pantry.shifts import planning, signups
-from pantry.sites import rules as site_rules
-from pantry.sites.models import Site
-from pantry.stock import items as item_rules, ledger
-from pantry.stock.models import Item
-from pantry.tags.rules import issue_tag
 from tests.browser import checks
 from tests.browser.conftest import PHONE
-from tests.browser.needs_pages import needs_pages
-from tests.conftest import PASSWORD, key
+from tests.browser.pages import LOCALES, coordinator_pages, go, public_pages, seed
 
 pytestmark = pytest.mark.once  # what it checks does not depend on the database
 
 VARIANTS = [("en", "light"), ("en", "dark"), ("es", "light"), ("es", "dark")]
 WALKED = "en-light"  # the variant whose pages are walked with Tab, key by key; the others focus by script
-LOCALES = {"en": "en-US", "es": "es-ES"}  # the browser's Accept-Language, as a phone would send it
-EMAIL = "ada@example.org"
-NOT_PAGES = (".pdf", ".csv")  # downloads: label sheets, posters, exports (their own tests open them)
-
-
-@dataclass
-class World:
-    fridge: Site
-    milk: Item
-    site_code: str
-    item_code: str
-    care_code: str
-    open_shift: int
-    full_shift: int
-    pattern: int
-    movement: int
-    sign_up_token: str
-    invitation_token: str
-    peers: dict  # the coordinators' own routes: a peer, an invitation, a review, a recovery, an email link
-
-
-def seed(session, app):
-    """A warm fridge overdue for cleaning, with milk past its date, labels, shifts open and
-    full, a weekly pattern, a volunteer's private link, a coordinator and an open invitation."""
-    now, zone, today = utcnow(), deployment_zone(), local_today()
-    fridge = site_rules.create_site(session, now, "Corner Fridge", address="12 Elm St", hours="Every day, 8am to 9pm")
-    site_rules.create_site(session, now, "Church Freezer", kind="freezer", state="out_of_order")
-    milk = item_rules.create_item(session, now, "Milk 1 L", "dairy", "carton")
-    beans = item_rules.create_item(session, now, "Canned beans", "canned", "can")
-    first = ledger.restock(session, fridge.id, milk.id, 2, key(), now, best_before=today - timedelta(days=2))
-    ledger.restock(session, fridge.id, milk.id, 3, key(), now, best_before=today + timedelta(days=1))
-    ledger.restock(session, fridge.id, beans.id, 4, key(), now)
-    item_rules.set_targets(session, fridge.id, {milk.id: 8, beans.id: 10}, now)
-    # Cleaned and read 30 hours ago: the reading was too warm, and cleaning is now overdue.
-    care.record_care(session, fridge, ["shelves"], 8.0, "", key(), now - timedelta(hours=30),
-                     checklist=list(app.config["CARE_CHECKLIST"]), limits=app.config["TEMPERATURE_LIMITS"])
-    site_tag = issue_tag(session, fridge, "site", now)
-    item_tag = issue_tag(session, fridge, "item", now, item=milk)
-    care_tag = issue_tag(session, fridge, "care", now)
-    open_shift = planning.add_shift(session, fridge, "cleaning", today + timedelta(days=3), time(9), time(9, 30),
-                                    3, now, zone)
-    full_shift = planning.add_shift(session, fridge, "restock", today + timedelta(days=4), time(18), time(19),
-                                    1, now, zone)
-    token = key()
-    signups.sign_up(session, open_shift.id, "Bo Chen", "bo@example.org", "555 0100", True, key(), token, now)
-    signups.sign_up(session, full_shift.id, "Cy Diaz", None, None, False, key(), key(), now)
-    plan = planning.save_pattern(
-        session, fridge, now, zone, weeks=2, kind="temperature", weekdays=0b0000101,
-        starts_at=time(8), ends_at=time(8, 15), capacity=2, first_day=today, last_day=None,
-    )
-    ada = invitations.add_with_password(session, EMAIL, "Ada", PASSWORD, now)
-    bea = invitations.add_with_password(session, "bea@example.org", "Bea", PASSWORD, now)
-    invitation, link = membership.invite(session, ada, "noor@example.org", "Noor", now, app.config["BASE_URL"],
-                                         days=7)
-    _, email_token = membership.ask_new_email(session, ada, "ada.new@example.org", now, days=7)
-    review = reviews.open_review(session, ada, bea.id, "Bea has not come to a shift since the summer.", now)
-    asked = recovery.ask(session, bea, ada.id, now)
-    session.commit()
-    peers = {"coordinator_id": bea.id, "invitation_id": invitation.id, "review_id": review.id,
-             "recovery_id": asked.id, "email_token": email_token}
-    return World(fridge, milk, site_tag.code, item_tag.code, care_tag.code, open_shift.id, full_shift.id,
-                  plan.pattern.id, first.id, token, link.rsplit("/", 1)[1], peers)
 
 
 @pytest.fixture
@@ -111,148 +33,6 @@ def tab(browser, server, axe_source, request):
     context.add_init_script(script=axe_source)  # in every page as it loads, not sent from here each time
     yield language, scheme, context.new_page(), f"{language}-{scheme}" == WALKED
     context.close()
-
-
-@contextmanager
-def scripts_off(page):
-    """The page's own scripts off while inside (as Playwright's java_script_enabled=False does),
-    back on after, for axe and the checks. With them off, axe's timers would never fire."""
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("Emulation.setScriptExecutionDisabled", {"value": True})
-    try:
-        yield
-    finally:
-        cdp.send("Emulation.setScriptExecutionDisabled", {"value": False})
-        cdp.detach()
-
-
-def go(page, path, status=200):
-    response = page.goto(path)
-    assert response.status == status, f"{path} answered {response.status}"
-
-
-def submit(page, form_selector, **fields):
-    """Fill a form's fields by name and send it with its (first) submit button."""
-    form = page.locator(form_selector)
-    for name, value in fields.items():
-        form.locator(f"[name={name}]").fill(value)
-    with page.expect_navigation():
-        form.locator("button[type=submit]").first.click()
-
-
-def public_pages(page, world):
-    """Open each public page and state; yield (tab, what it is) for the checks."""
-    fridge, code = world.fridge, world.site_code
-    go(page, "/")
-    yield page, "home"
-    go(page, f"/sites/{fridge.slug}")
-    yield page, "site page (too warm, cleaning overdue, past-date milk)"
-    go(page, "/impact")
-    yield page, "the network's impact report"
-    go(page, "/t")
-    yield page, "typing a code"
-    go(page, "/t?code=", 422)
-    yield page, "typing a code, nothing typed"
-    go(page, "/t/ZZZZZZZZ", 404)
-    yield page, "an unknown code"
-    go(page, "/no-such-page", 404)
-    yield page, "page not found"
-    go(page, f"/t/{code}")
-    yield page, "site label"
-    go(page, f"/t/{world.item_code}")
-    yield page, "item label (past its date)"
-    with scripts_off(page):
-        go(page, f"/t/{code}")
-        submit(page, "form[action$='/log']:has([name=kind][value=take])")
-    yield page, "site label after a take (Logged, Undo)"
-    with scripts_off(page):
-        submit(page, "form[action$='/log']:has([name=kind][value=restock])", quantity="")
-    yield page, "site label, restock refused (form errors)"
-    with scripts_off(page):
-        go(page, f"/t/{world.item_code}")
-        submit(page, "form[action$='/log']:has(.amounts)")
-    yield page, "item label after a take (Logged, Undo)"
-    with scripts_off(page):
-        submit(page, "form[action$='/log']:has([name=kind][value=restock])", quantity="0", best_before="")
-    yield page, "item label, restock refused (form errors)"
-    with scripts_off(page):
-        submit(page, "form[action$='/undo']")
-    yield page, "item label after Undo"
-    go(page, f"/sites/{fridge.slug}/follow")
-    yield page, "following a site"
-    with scripts_off(page):
-        submit(page, "main form", email="two@example.org, addresses@example.org")
-    yield page, "following a site, refused (form errors)"
-    go(page, "/shifts")
-    yield page, "shifts that need people"
-    go(page, f"/sites/{fridge.slug}/shifts")
-    yield page, "a site's shifts"
-    go(page, f"/shifts/{world.open_shift}")
-    yield page, "an open shift"
-    submit(page, "form[action$='/sign-up']", name="", email="not an address")
-    yield page, "an open shift, sign-up refused (form errors)"
-    go(page, f"/shifts/{world.full_shift}")
-    yield page, "a full shift"
-    go(page, f"/sign-ups/{world.sign_up_token}")
-    yield page, "a volunteer's private page"
-    submit(page, "form[action$='/cancel']")
-    yield page, "a volunteer's private page, cancelled"
-    go(page, "/sign-ups/no-such-link", 404)
-    yield page, "an unknown private link"
-    go(page, f"/care/{world.care_code}")
-    yield page, "cleaning checklist (past-date milk)"
-    submit(page, "form[action^='/care/']:has([name=reading])", reading="warm")
-    yield page, "cleaning checklist refused (form errors)"
-    page.locator("[name=ticked]").first.check()
-    submit(page, "form[action^='/care/']:has([name=reading])", reading="9")
-    yield page, "cleaning thank-you page (too warm)"
-    yield from needs_pages(page, world, go, submit)
-
-
-def coordinator_pages(page, app, world):
-    """Sign in, then every coordinator screen that answers GET, found in the url_map, and the
-    states reached by a post: a refused form, a new invitation's link."""
-    go(page, "/admin/sign-in")
-    yield page, "coordinator sign-in"
-    submit(page, "form[action$='/sign-in']", email=EMAIL, password="wrong password")
-    yield page, "coordinator sign-in refused"
-    submit(page, "form[action$='/sign-in']", email=EMAIL, password=PASSWORD)
-    values = {
-        "slug": world.fridge.slug, "item_id": world.milk.id, "code": world.item_code, "movement_id": world.movement,
-        "pattern_id": world.pattern, "shift_id": world.open_shift, "token": world.invitation_token,
-        **world.peers,
-    }
-    tokens = {"coordinators.confirm_email": world.peers["email_token"]}  # the other link a token opens
-    rules = [
-        rule for rule in app.url_map.iter_rules()
-        if rule.endpoint.startswith("coordinators.") and "GET" in rule.methods
-        and rule.endpoint != "coordinators.sign_in" and not rule.rule.endswith(NOT_PAGES)
-        and "/photos/" not in rule.rule  # a report's photo is an image, not a page
-    ]
-    for rule in rules:
-        assert rule.arguments <= values.keys(), f"{rule.rule}: seed a value for {rule.arguments - values.keys()}"
-    with app.test_request_context():
-        screens = sorted(
-            (rule.endpoint, url_for(rule.endpoint, **{name: values[name] for name in rule.arguments}
-                                    | ({"token": tokens[rule.endpoint]} if rule.endpoint in tokens else {})))
-            for rule in rules
-        )
-    assert len(screens) >= 20, screens
-    for endpoint, path in screens:
-        go(page, path)
-        yield page, f"{endpoint} ({path})"
-    go(page, "/admin/sites/new")
-    submit(page, "main form", name="")
-    yield page, "adding a site, refused (form errors)"
-    go(page, "/admin/invite")
-    submit(page, "main form", email="eve@example.org", name="Eve")
-    yield page, "a new coordinator's one-time link"
-    go(page, f"/admin/reviews/{world.peers['review_id']}")
-    submit(page, "form[action$='/vote']")
-    yield page, "a review after one's vote (secret until it closes)"
-    go(page, "/admin/coordinators/me")
-    submit(page, "form[action$='/email']", email="not an address")
-    yield page, "a new email, refused (form errors)"
 
 
 def examine(page, language, scheme, what, walk, axe_source):
