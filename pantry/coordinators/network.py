@@ -116,19 +116,19 @@ def targets(slug):
                 error.field = f"item_{error.field}"
             refuse(error, form)
         else:
-            message = ngettext(
-                "Saved: %(num)d target changed at %(site)s.",
-                "Saved: %(num)d targets changed at %(site)s.",
-                len(changed), site=site.name,
-            )
-            flash(message, "logged")
+            flash(ngettext("Saved: %(num)d target changed at %(site)s.", "Saved: %(num)d targets changed at %(site)s.",
+                           len(changed), site=site.name), "logged")
             return redirect(url_for("coordinators.targets", slug=site.slug), 303)
+    status = 422 if form.errors else 200
+    return render_template("coordinators/targets.html", site=site, form=form, groups=_by_category(form, rows)), status
+
+
+def _by_category(form, rows):
+    """[(category label, [(the item's box, item, stock)])], in the categories' order."""
     groups = {}
     for item, stock in rows:
         groups.setdefault(item.category, []).append((form[f"item_{item.id}"], item, stock))
-    grouped = [(CATEGORIES[category], groups[category]) for category in CATEGORIES if category in groups]
-    status = 422 if form.errors else 200
-    return render_template("coordinators/targets.html", site=site, form=form, groups=grouped), status
+    return [(CATEGORIES[category], groups[category]) for category in CATEGORIES if category in groups]
 
 
 def stock_rows(site):

@@ -22,7 +22,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from pantry import security, sign_in_limits
-from pantry.coordinators import alerts, books, dashboard, exports, labels, network, reports, rota  # noqa: F401  (they join bp)
+from pantry.coordinators import alerts, books, dashboard, exports, labels, network, reports, rosters, rota  # noqa: F401  (they join bp)
 from pantry.coordinators import journal_pages, peers, recovery_pages, review_pages  # noqa: F401  (they join bp)
 from pantry.coordinators import temperature_log, transfers, warm_food  # noqa: F401  (they join bp)
 from pantry.coordinators import addressees, outbox  # noqa: F401  (the outbox's coordinators, its screens)
@@ -119,7 +119,7 @@ def welcome(token):
     try:
         invitation = invitations.open_invitation(db.session, token, now)
     except invitations.InvitationError as error:
-        return _no_store(render_template("coordinators/welcome.html", refusal=error.message), error.status)
+        return render_template("coordinators/welcome.html", refusal=error.message), error.status
     form = PasswordForm()
     had_password = invitation.coordinator.password_hash is not None
     if form.validate_on_submit():
@@ -130,15 +130,20 @@ def welcome(token):
             form.password.errors.append(error.message)
         except invitations.InvitationError as error:
             db.session.rollback()
-            return _no_store(render_template("coordinators/welcome.html", refusal=error.message), error.status)
+            return render_template("coordinators/welcome.html", refusal=error.message), error.status
         else:
-            if had_password:  # a new one replaced it: the owner hears of it, in case it was not them
-                notices.send_password_changed(current_app.config, coordinator, now)
-            _start_session(coordinator)
-            flash(_("Your password is set. Welcome, %(name)s.", name=coordinator.display_name), "logged")
-            return redirect(url_for("coordinators.home"), 303)
+            return _welcomed(coordinator, had_password, now)
     page = render_template("coordinators/welcome.html", form=form, coordinator=invitation.coordinator)
-    return _no_store(page, 422 if form.errors else 200)
+    return page, 422 if form.errors else 200
+
+
+def _welcomed(coordinator, had_password, now):
+    """Signed in with the new password; whose old one it replaced hears of it, in case it was not them."""
+    if had_password:
+        notices.send_password_changed(current_app.config, coordinator, now)
+    _start_session(coordinator)
+    flash(_("Your password is set. Welcome, %(name)s.", name=coordinator.display_name), "logged")
+    return redirect(url_for("coordinators.home"), 303)
 
 
 @bp.route("/invite", methods=["GET", "POST"])
@@ -157,7 +162,7 @@ def invite():
             return render_template("coordinators/invite.html", form=form), error.status
         page = render_template("coordinators/invited.html", coordinator=invitation.coordinator, link=link,
                                days=config["INVITATION_DAYS"], waiting=invitation.waiting)
-        return _no_store(page, 200)
+        return page, 200
     status = 422 if form.errors else 200
     return render_template("coordinators/invite.html", form=form), status
 
@@ -192,10 +197,3 @@ def _after_sign_in(target):
 
 def _invite_field(error):
     return "name" if isinstance(error, invitations.BadName) else "email"
-
-
-def _no_store(page, status):
-    """Pages holding a one-time link or its token are not kept by the browser or a proxy."""
-    response = current_app.make_response((page, status))
-    response.headers["Cache-Control"] = "no-store"
-    return response

@@ -12,8 +12,7 @@ from pantry.extensions import db
 from pantry.needs import asks, keeping, listing, privacy, promises  # noqa: F401  (keeping joins the ledger's signal)
 from pantry.needs.errors import NeedsError
 from pantry.needs.forms import AskForm, CancelForm, ChangeForm, PromiseForm
-from pantry.sites.models import Site
-from pantry.sites.rules import SLUG_PATTERN
+from pantry.sites.lookup import by_slug
 from pantry.stock.entries import get
 from pantry.stock.errors import UnknownSite
 from pantry.stock.models import Item
@@ -23,9 +22,7 @@ bp.record_once(lambda state: privacy.install())  # no location in the access log
 
 
 def site_or_404(slug):
-    if not SLUG_PATTERN.match(slug):
-        raise UnknownSite()
-    site = db.session.scalar(select(Site).where(Site.slug == slug))
+    site = by_slug(db.session, slug)
     if site is None:
         raise UnknownSite()
     return site

@@ -61,15 +61,7 @@ def sign_up(session, shift_id, name, email, phone, show_name, key, token, now, c
         if (earlier.shift_id, earlier.name, earlier.email) != (shift_id, name, email):
             raise ShiftError(_l("This form was already sent with other details. Reload the page and try again."))
         return earlier
-    shift = session.get(Shift, shift_id)
-    if shift is None:
-        raise UnknownShift()
-    if shift.cancelled_at is not None:
-        raise ShiftCancelled()
-    if shift.starts_at <= now:
-        raise ShiftInThePast(_l("This shift has already started."))
-    if now > shift.starts_at - cutoff:
-        raise SignUpsClosed()
+    shift = _taking_sign_ups(session, shift_id, now, cutoff)
     if email:
         # Two sign-ups with one address at once: the second waits, then sees the first.
         _serialise(session, EMAILS, email)
@@ -95,6 +87,20 @@ def sign_up(session, shift_id, name, email, phone, show_name, key, token, now, c
     return place
 
 
+def _taking_sign_ups(session, shift_id, now, cutoff):
+    """The shift, if it still takes a sign-up (a full one is found out by the UPDATE)."""
+    shift = session.get(Shift, shift_id)
+    if shift is None:
+        raise UnknownShift()
+    if shift.cancelled_at is not None:
+        raise ShiftCancelled()
+    if shift.starts_at <= now:
+        raise ShiftInThePast(_l("This shift has already started."))
+    if now > shift.starts_at - cutoff:
+        raise SignUpsClosed()
+    return shift
+
+
 def find_sign_up(session, token, now):
     place = session.scalar(select(SignUp).where(SignUp.token_hash == hash_token(token)))
     if place is None:
@@ -104,7 +110,7 @@ def find_sign_up(session, token, now):
     return place
 
 
-def cancel_sign_up(session, token, now, notice=timedelta(hours=2)):
+def cancel_sign_up(session, token, now, notice):
     """Give the place back, until `notice` before the start. Cancelling twice is harmless."""
     place = find_sign_up(session, token, now)
     if place.cancelled_at is not None:

@@ -42,7 +42,7 @@ def test_only_chosen_first_names_are_shown(session, make_site):
         signups.sign_up(session, shift.id, name, None, None, show, key(), key(), NOW)
     gone = key()
     signups.sign_up(session, shift.id, "Eve", None, None, True, key(), gone, NOW)
-    signups.cancel_sign_up(session, gone, NOW)
+    signups.cancel_sign_up(session, gone, NOW, notice=timedelta(hours=2))
     session.commit()
     assert listing.shown_names(session, [shift.id]) == {shift.id: ["Ana", "Dee" * 9 + "De…"]}
     assert listing.shown_names(session, []) == {}
