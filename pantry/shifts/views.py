@@ -160,12 +160,8 @@ def listed(names):
 
 
 def day_label(day):
-    today = local_today()
-    if day == today:
-        return _("Today")
-    if day == today + timedelta(days=1):
-        return _("Tomorrow")
-    return long_day(day)
+    near = {0: _("Today"), 1: _("Tomorrow")}
+    return near.get((day - local_today()).days) or long_day(day)
 
 
 def moment_label(moment):
