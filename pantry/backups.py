@@ -59,8 +59,7 @@ def backup(engine, path, force=False):
             try:
                 raw.driver_connection.backup(copy)  # all pages in one step: one snapshot
                 copy.execute("PRAGMA journal_mode = DELETE")  # no -wal file beside the copy
-                problems = integrity_problems(copy)
-                movements = copy.execute("SELECT count(*) FROM movement").fetchone()[0]
+                problems, movements = _checked(copy)
             finally:
                 copy.close()
         finally:
@@ -80,17 +79,8 @@ def restore(engine, path, tables, force=False):
     knows) that passes its integrity check. A database that already holds data is replaced
     only when `force` is given. Safe while nothing writes: stop the app first."""
     _require_sqlite(engine, PG_RESTORE)
-    source = Path(path)
-    if not source.is_file():
-        raise BackupRefused(f"There is no file at {source}.")
-    live_path = engine.url.database
-    if not live_path or live_path == ":memory:" or live_path.startswith("file:"):
-        raise BackupRefused("The app's database is not a plain SQLite file, so there is nowhere to restore to.")
-    if Path(live_path).exists() and source.resolve() == Path(live_path).resolve():
-        raise BackupRefused(f"{source} is the app's own database.")
-    with source.open("rb") as opened:
-        if opened.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
-            raise BackupRefused(f"{source} is not a SQLite database.")
+    source, live_path = Path(path), engine.url.database
+    _check_restorable(source, live_path)
     copy = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
     try:
         held = _table_names(copy)
@@ -108,8 +98,7 @@ def restore(engine, path, tables, force=False):
                     "with the backup (stop the app first)."
                 )
             copy.backup(live)
-            problems = integrity_problems(live)
-            movements = live.execute("SELECT count(*) FROM movement").fetchone()[0]
+            problems, movements = _checked(live)
         finally:
             raw.close()
     finally:
@@ -119,6 +108,24 @@ def restore(engine, path, tables, force=False):
         raise BackupRefused("The restored database failed its integrity check:\n" + "\n".join(problems))
     return Copy(Path(live_path), Path(live_path).stat().st_size, movements,
                 missing=tuple(sorted(set(tables) - held)))
+
+
+def _check_restorable(source, live_path):
+    """Refuse what is not a SQLite file, or has no plain SQLite file to go to, or is that file."""
+    if not source.is_file():
+        raise BackupRefused(f"There is no file at {source}.")
+    if not live_path or live_path == ":memory:" or live_path.startswith("file:"):
+        raise BackupRefused("The app's database is not a plain SQLite file, so there is nowhere to restore to.")
+    if Path(live_path).exists() and source.resolve() == Path(live_path).resolve():
+        raise BackupRefused(f"{source} is the app's own database.")
+    with source.open("rb") as opened:
+        if opened.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+            raise BackupRefused(f"{source} is not a SQLite database.")
+
+
+def _checked(connection):
+    """What its integrity check found, and how many ledger entries it holds."""
+    return integrity_problems(connection), connection.execute("SELECT count(*) FROM movement").fetchone()[0]
 
 
 def integrity_problems(connection):

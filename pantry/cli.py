@@ -8,14 +8,14 @@ from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import gettext as _, ngettext
 
-from pantry import backups, schedule
+from pantry import backups
 from pantry.clock import deployment_zone
 from pantry.database import commit_write, utcnow, writer
 from pantry.extensions import db
 from pantry.needs import mails as needs_mails, promises as needs_promises
 from pantry.outbox import jobs, worker
 from pantry.reports import rules as report_rules
-from pantry.shifts import planning, privacy
+from pantry.shifts import planning, privacy, reminders
 
 pantry_cli = AppGroup("pantry", help="Pantry's own commands.")
 
@@ -158,7 +158,7 @@ def send_reminders_command():
     ever queued twice, even by two runs at once, and one whose mail failed is tried again."""
     config, now = current_app.config, utcnow()
     volunteers, coordinators, shifts, elsewhere = commit_write(
-        db.session, lambda: schedule.queue_reminders(db.session, now))
+        db.session, lambda: reminders.queue_due(db.session, now))
     tally = worker.deliver_due(config, now)
     click.echo(_(
         "Reminders: %(volunteers)d to volunteers, %(coordinators)d to coordinators about %(shifts)d short "

@@ -11,8 +11,13 @@ def deployment_zone():
     return ZoneInfo(current_app.config["TIMEZONE"])
 
 
+def local_day(moment, zone=None):
+    """The deployment's day that an aware `moment` falls on."""
+    return moment.astimezone(zone or deployment_zone()).date()
+
+
 def local_today(now=None):
-    return (now or datetime.now(UTC)).astimezone(deployment_zone()).date()
+    return local_day(now or datetime.now(UTC))
 
 
 def day_start(day, zone=None):
@@ -53,7 +58,7 @@ class Days:
 def last_days(now, count=14):
     """The `count` local days that end with today, today included."""
     zone = deployment_zone()
-    today = now.astimezone(zone).date()
+    today = local_day(now, zone)
     days = tuple(today - timedelta(days=back) for back in range(count - 1, -1, -1))
     return Days(days, tuple(day_start(day, zone) for day in days + (today + timedelta(days=1),)))
 

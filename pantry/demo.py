@@ -10,7 +10,7 @@ from itertools import count
 
 from sqlalchemy import func, select
 
-from pantry import demo_network as network, demo_volunteers as volunteers
+from pantry import demo_network as network, demo_stories as stories, demo_volunteers as volunteers
 from pantry.clock import deployment_zone, local_today
 from pantry.coordinators.models import Coordinator
 from pantry.sites.models import Site
@@ -167,7 +167,7 @@ def _timeline(hood, places, items, now):
     for slug, name, days_ago, clock, kind, quantity, extra in network.STORY:
         hours, minutes = map(int, clock.split(":"))
         moment = hood.at(hood.today - timedelta(days=days_ago), hours * 60 + minutes)
-        event = partial(STORY_EVENTS[kind], hood, by_slug[slug].id, items[name], quantity, extra)
+        event = partial(stories.EVENTS[kind], hood, by_slug[slug].id, items[name], quantity, extra)
         events.append((moment, next(order), event))
     return sorted((event for event in events if event[0] <= now), key=lambda event: event[:2])
 
@@ -234,36 +234,6 @@ def _cleaning_visit(hood, place, day, moment):
     ).all()
     for batch_id, item_id, quantity in past:
         hood.discard(place.site.id, item_id, quantity, moment, batch_id, note="Past its best-before date", reason="past_date")
-
-
-def _story_restock(hood, site_id, item, quantity, days_from_today, moment):
-    best_before = None if days_from_today is None else hood.today + timedelta(days=days_from_today)
-    hood.restock(site_id, item.id, quantity, moment, best_before)
-
-
-def _story_take(hood, site_id, item, quantity, _extra, moment):
-    hood.take(site_id, item.id, quantity, moment)
-
-
-def _story_count(hood, site_id, item, off_by, _extra, moment):
-    counted = max(hood.on_shelf[site_id, item.id] + off_by, 0)
-    hood.count(site_id, item.id, counted, moment, note="Counted while cleaning")
-
-
-def _story_mistake(hood, site_id, item, typed, meant, moment):
-    """A typo logged, corrected a few minutes later, then logged right."""
-    best_before = hood.best_before(item, moment)
-    wrong = hood.restock(site_id, item.id, typed, moment, best_before)
-    hood.correct(wrong.id, moment + timedelta(minutes=3), note=f"Typed {typed}, meant {meant}")
-    hood.restock(site_id, item.id, meant, moment + timedelta(minutes=4), best_before)
-
-
-STORY_EVENTS = {
-    "restock": _story_restock,
-    "take": _story_take,
-    "count": _story_count,
-    "mistake": _story_mistake,
-}
 
 
 def _print_labels(session, places, popularity, now):

@@ -10,10 +10,16 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 
 from flask import after_this_request, has_request_context
+from flask_babel import force_locale
 
 from pantry import emails
 
 logger = logging.getLogger(__name__)
+
+
+def written_in(config, language):
+    """Write a mail in `language` if the deployment offers it, else in its default language."""
+    return force_locale(language if language in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"])
 
 
 def compose(config, to, subject, body, attachments=()):

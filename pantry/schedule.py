@@ -13,7 +13,6 @@ from pantry.clock import deployment_zone
 from pantry.database import commit_write
 from pantry.extensions import db
 from pantry.outbox import followers, letters
-from pantry.outbox.registry import AUDIENCES
 from pantry.shifts import planning, privacy, reminders
 from pantry.shifts.models import Shift
 from pantry.sites.models import Site
@@ -21,32 +20,9 @@ from pantry.sites.models import Site
 SHORT_AHEAD = timedelta(hours=24)
 
 
-def queue_reminders(session, now):
-    """Claim each due reminder and queue its mail in the same transaction. Returns (volunteers
-    queued, coordinators' mails queued, short shifts in them, left to another run)."""
-    volunteers, elsewhere = 0, 0
-    for place in reminders.volunteers_due(session, now):
-        if reminders.claim(session, reminders.VOLUNTEER, place.shift_id, now, sign_up_id=place.id):
-            outbox.post(session, f"sign-up:{place.id}", f"reminder:{place.id}", "reminder", now)
-            reminders.mark_sent(session, reminders.VOLUNTEER, place.shift_id, now, sign_up_id=place.id)
-            volunteers += 1
-        else:
-            elsewhere += 1
-    everyone = AUDIENCES["coordinators"](session)
-    due = reminders.short_shifts_due(session, now) if everyone else []
-    claimed = [shift.id for shift in due if reminders.claim(session, reminders.COORDINATORS, shift.id, now)]
-    for shift_id in claimed:
-        reminders.mark_sent(session, reminders.COORDINATORS, shift_id, now)
-    if claimed:
-        event = "short-shifts:" + ",".join(map(str, claimed))
-        for recipient in everyone:
-            outbox.post(session, recipient, event, "short-shifts", now, payload={"shifts": claimed})
-    return volunteers, len(everyone) if claimed else 0, len(claimed), elsewhere + len(due) - len(claimed)
-
-
 @outbox.job("reminders", timedelta(minutes=15))
 def _reminders(app, now):
-    volunteers, coordinators, shifts, _elsewhere = commit_write(db.session, lambda: queue_reminders(db.session, now))
+    volunteers, coordinators, shifts, _elsewhere = commit_write(db.session, lambda: reminders.queue_due(db.session, now))
     return f"queued {volunteers} reminders and {coordinators} mails about {shifts} short shifts"
 
 

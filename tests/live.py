@@ -112,8 +112,15 @@ class Phone:
 
     def _send(self, method, path, body=None, headers=None):
         headers = {**(headers or {}), "Cookie": self.cookie}
-        self.connection.request(method, path, body=body, headers=headers)
-        response = self.connection.getresponse()
+        try:
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+        except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
+            # The server closed the kept-alive connection while it was idle (gunicorn keeps one
+            # for 2 s) before reading this request: a browser opens a new one and sends it again.
+            self.connection.close()
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
         cookie = response.getheader("Set-Cookie")
         if cookie:
             self.cookie = cookie.split(";", 1)[0]

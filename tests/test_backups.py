@@ -217,7 +217,7 @@ def rosters(session, make_site):
         sign_up(session, shift, "Chen Li")
     gone = sign_up(session, shifts["old"], "Dee Dee", "dee@example.org")
     signups.cancel_sign_up(session, signups.manage_token("test-secret", gone.idempotency_key),
-                           shifts["old"].starts_at - timedelta(hours=10))
+                           shifts["old"].starts_at - timedelta(hours=10), notice=timedelta(hours=2))
     session.commit()
     return shifts
 

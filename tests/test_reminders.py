@@ -148,7 +148,7 @@ def test_a_mail_that_fails_waits_in_the_outbox_and_goes_with_a_later_run(app, ru
 @pytest.mark.clock
 def test_a_cancelled_place_gets_no_reminder(runner, session, rota, mailbox):
     ana = rota["ana"]
-    signups.cancel_sign_up(session, signups.manage_token(SECRET, ana.idempotency_key), utcnow())
+    signups.cancel_sign_up(session, signups.manage_token(SECRET, ana.idempotency_key), utcnow(), notice=timedelta(hours=2))
     session.commit()
     assert send_reminders(runner).exit_code == 0
     assert not mailbox.to("ana@example.org") and mailbox.to("eva@example.org")

@@ -7,14 +7,12 @@ words for a program's author: a CSRF failure, and a body whose fields are wrong.
 from flask import Blueprint, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import select
 
 from pantry.api import caching
 from pantry.api.bodies import Invalid
 from pantry.errors import error_response
 from pantry.extensions import db
-from pantry.sites.models import Site
-from pantry.sites.rules import SLUG_PATTERN
+from pantry.sites.lookup import by_slug
 from pantry.stock.errors import UnknownSite
 
 bp = Blueprint("api", __name__)
@@ -63,9 +61,7 @@ def invalid(error):
 
 def site_or_404(slug):
     """The site with this slug, or UnknownSite (404, code "unknown_site")."""
-    if not SLUG_PATTERN.match(slug):  # never ask the database about what no slug looks like
-        raise UnknownSite()
-    site = db.session.scalar(select(Site).where(Site.slug == slug))
+    site = by_slug(db.session, slug)
     if site is None:
         raise UnknownSite()
     return site

@@ -6,7 +6,8 @@ bodies to these schemas, and checks that the routes and this document name the s
 from flask import current_app
 
 from pantry.api.caching import MAX_AGE
-from pantry.api.schemas import SLUG as SLUG_SCHEMA, ref, schemas
+from pantry.api.schema_parts import SLUG as SLUG_SCHEMA, ref
+from pantry.api.schemas import schemas
 
 DESCRIPTION = """Live status of every fridge, freezer and pantry shelf in the network: what is inside,
 what each needs, how it is cared for, and the shifts that need volunteers. The same books as the pages.

@@ -11,7 +11,7 @@ from pantry.api import impact, needs as needs_writes, openapi, reports, shapes, 
 from pantry.api.blueprint import bp, site_or_404
 from pantry.api.caching import cached_json, uncached_json
 from pantry.care import rules as care
-from pantry.clock import deployment_zone, local_today
+from pantry.clock import deployment_zone, local_day, local_today
 from pantry.database import utcnow
 from pantry.extensions import db
 from pantry.needs import listing as needs_listing
@@ -65,7 +65,7 @@ def shifts():
     zone = deployment_zone()
     payload = {
         "days": listing.NETWORK_DAYS,
-        "shifts": [shapes.shift(shift, shift.starts_at.astimezone(zone).date()) for shift in found],
+        "shifts": [shapes.shift(shift, local_day(shift.starts_at, zone)) for shift in found],
     }
     return cached_json(payload)  # no "now" in the body: the ETag holds until a shift or its places change
 

@@ -1,13 +1,14 @@
 """How the outbox reaches coordinators: each by their own address, in their own language, and
 all of them at once (the `coordinators` audience); and their letter about short shifts."""
+from flask import render_template
 from flask_babel import gettext as _, ngettext
 from sqlalchemy import select
 
 from pantry import outbox
 from pantry.coordinators.models import Coordinator
-from pantry.shifts.letters import when
 from pantry.shifts.models import Shift
 from pantry.shifts.reminders import COORDINATORS_AHEAD
+from pantry.shifts.words import shift_time
 
 
 @outbox.addressee("coordinator")
@@ -37,15 +38,11 @@ def short_shifts(session, message, to, config):
     lines = [
         _("- %(when)s · %(kind)s at %(site)s: %(taken)d of %(capacity)d places taken\n"
           "  Roster: %(roster)s\n  Sign-up page to share: %(page)s",
-          when=when(shift), kind=shift.kind_label, site=shift.site.name, taken=shift.taken,
+          when=shift_time(shift), kind=shift.kind_label, site=shift.site.name, taken=shift.taken,
           capacity=shift.capacity, roster=f"{base}/admin/shifts/{shift.id}", page=f"{base}/shifts/{shift.id}")
         for shift in shifts
     ]
     subject = ngettext("%(num)d shift in the next %(hours)d hours still needs people",
                        "%(num)d shifts in the next %(hours)d hours still need people", len(shifts), hours=hours)
-    body = _(
-        "These shifts start within %(hours)d hours and still have open places:\n\n%(shifts)s\n\n"
-        "Share a sign-up page with volunteers, or cancel a shift nobody can do from its roster.\n",
-        hours=hours, shifts="\n\n".join(lines),
-    )
+    body = render_template("mail/short_shifts.txt", hours=hours, shifts="\n\n".join(lines))
     return outbox.Letter(subject, body)

@@ -4,10 +4,12 @@ one alert a site per WARM_ALERT_MINUTES: pantry.care.rules.claim_warm_alert); th
 worker sends it, so a mail server that is down never touches the volunteer's reading."""
 import logging
 
+from flask import render_template
 from flask_babel import format_datetime, format_decimal, gettext as _
 from sqlalchemy import select
 
 from pantry import outbox
+from pantry.care import rules as care
 from pantry.care.models import Reading
 from pantry.coordinators.models import Coordinator
 from pantry.extensions import db
@@ -30,25 +32,16 @@ def _messages(session, message, to, config):
     site = reading.site
     subject = _("Too warm: %(site)s", site=site.name)
     limit = config["TEMPERATURE_LIMITS"].get(site.kind)
-    body = _(
-        "The thermometer at %(site)s read %(reading)s at %(when)s.\n"
-        "That is above the limit of %(limit)s for a %(kind)s.\n\n"
-        "Until a reading is back in range, the site's page warns people to check the fridge "
-        "before taking dairy or meals. Please have someone check that the door shuts and the "
-        "power is on, and take a new reading.\n\n"
-        "%(link)s\n",
-        site=site.name, reading=degrees(reading.celsius, config), kind=site.kind_label.lower(),
+    body = render_template(
+        "mail/too_warm.txt", site=site.name, address=site.address, reading=degrees(reading.celsius, config), kind=site.kind_label.lower(),
         limit=degrees(limit, config) if limit is not None else "-",
         when=format_datetime(reading.taken_at, "EEE d MMM yyyy, HH:mm"),
         link=f"{config['BASE_URL']}/sites/{site.slug}",
     )
-    if site.address:
-        body += "\n" + site.address + "\n"
     return outbox.Letter(subject, body)
 
 
 def degrees(celsius, config):
     """A temperature in the deployment's unit: "7.5 °C" or "45.5 °F"."""
-    if config["TEMPERATURE_UNIT"] == "F":
-        return f"{format_decimal(celsius * 9 / 5 + 32, '0.0')} °F"
-    return f"{format_decimal(celsius, '0.0')} °C"
+    unit = config["TEMPERATURE_UNIT"]
+    return f"{format_decimal(care.to_unit(celsius, unit), '0.0')} °{unit}"

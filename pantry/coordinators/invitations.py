@@ -40,12 +40,12 @@ class BadEmail(InvitationError):
 
 class BadName(InvitationError):
     code = "bad_name"
-    message = _l("Use a name of up to 120 characters, without unusual invisible characters.")
+    message = _l("Use a name of up to %(most)d characters, without unusual invisible characters.", most=NAME_MAX)
 
 
 class BadPassword(InvitationError):
     code = "bad_password"
-    message = _l("Choose a password of at least 10 characters.")
+    message = _l("Choose a password of at least %(least)d characters.", least=PASSWORD_MIN)
 
 
 class UnknownInvitation(InvitationError):

@@ -73,7 +73,6 @@ def journal_csv():
 
     response = Response(stream_with_context(stream(header, query, shape)), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="journal.csv"'
-    response.headers["Cache-Control"] = "no-store"
     return response
 
 

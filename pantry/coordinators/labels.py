@@ -115,7 +115,6 @@ def _label_sheet(tags, paper, filename):
     pdf = sheets.label_sheet(sheets.labels_for(tags, current_app.config["BASE_URL"]), paper)
     response = current_app.response_class(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -3,20 +3,20 @@ mail is today (pantry/mail.py); a mail that cannot go is logged and said, never 
 import logging
 import smtplib
 
-from flask import current_app
-from flask_babel import force_locale
+from flask import current_app, render_template
 
 from pantry import mail
 
 logger = logging.getLogger(__name__)
 
 
-def send(address, language, subject, body, **values):
-    """`subject` and `body` are lazy strings with %(name)s places, made in `language` (or the default)."""
+def send(address, language, subject, letter, **values):
+    """`subject` is a lazy string with %(name)s places, `letter` the name of a mail template taking
+    the same `values`; both are written in `language` (or the default)."""
     config = current_app.config
-    chosen = language if language in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]
-    with force_locale(chosen):
-        message = mail.compose(config, address, str(subject) % values, str(body) % values)
+    with mail.written_in(config, language):
+        message = mail.compose(config, address, str(subject) % values,
+                               render_template(f"mail/{letter}.txt", **values))
     try:
         mail.send(config, [message])
     except (smtplib.SMTPException, OSError):

@@ -29,15 +29,11 @@ def sites():
 @login_required
 def new_site():
     form = SiteForm()
-    if form.validate_on_submit():
-        now, details = utcnow(), _details(form, SITE_FIELDS)
-        try:
-            site = commit_write(db.session, lambda: journaled.create_site(db.session, current_user, now, **details))
-        except site_rules.SiteError as error:
-            refuse(error, form)
-        else:
-            flash(_("Added %(site)s. Next: set its targets and print its labels.", site=site.name), "logged")
-            return redirect(url_for("coordinators.home", _anchor=f"site-{site.slug}"), 303)
+    site = _saved(form, SITE_FIELDS, site_rules.SiteError,
+                  lambda now, details: journaled.create_site(db.session, current_user, now, **details))
+    if site:
+        flash(_("Added %(site)s. Next: set its targets and print its labels.", site=site.name), "logged")
+        return redirect(url_for("coordinators.home", _anchor=f"site-{site.slug}"), 303)
     return _form_page("coordinators/site_form.html", form, site=None)
 
 
@@ -46,15 +42,10 @@ def new_site():
 def edit_site(slug):
     site = site_or_404(slug)
     form = SiteForm(obj=site)
-    if form.validate_on_submit():
-        now, details = utcnow(), _details(form, SITE_FIELDS)
-        try:
-            commit_write(db.session, lambda: journaled.update_site(db.session, current_user, site, now, **details))
-        except site_rules.SiteError as error:
-            refuse(error, form)
-        else:
-            flash(_("Saved %(site)s.", site=site.name), "logged")
-            return redirect(url_for("coordinators.sites"), 303)
+    if _saved(form, SITE_FIELDS, site_rules.SiteError,
+              lambda now, details: journaled.update_site(db.session, current_user, site, now, **details)):
+        flash(_("Saved %(site)s.", site=site.name), "logged")
+        return redirect(url_for("coordinators.sites"), 303)
     return _form_page("coordinators/site_form.html", form, site=site)
 
 
@@ -69,15 +60,11 @@ def items():
 @login_required
 def new_item():
     form = ItemForm()
-    if form.validate_on_submit():
-        now, details = utcnow(), _details(form, ITEM_FIELDS)
-        try:
-            item = commit_write(db.session, lambda: journaled.create_item(db.session, current_user, now, **details))
-        except item_rules.ItemError as error:
-            refuse(error, form)
-        else:
-            flash(_("Added %(item)s.", item=item.name), "logged")
-            return redirect(url_for("coordinators.items"), 303)
+    item = _saved(form, ITEM_FIELDS, item_rules.ItemError,
+                  lambda now, details: journaled.create_item(db.session, current_user, now, **details))
+    if item:
+        flash(_("Added %(item)s.", item=item.name), "logged")
+        return redirect(url_for("coordinators.items"), 303)
     return _form_page("coordinators/item_form.html", form, item=None)
 
 
@@ -86,15 +73,10 @@ def new_item():
 def edit_item(item_id):
     item = db.get_or_404(Item, item_id)
     form = ItemForm(obj=item)
-    if form.validate_on_submit():
-        now, details = utcnow(), _details(form, ITEM_FIELDS)
-        try:
-            commit_write(db.session, lambda: journaled.update_item(db.session, current_user, item, now, **details))
-        except item_rules.ItemError as error:
-            refuse(error, form)
-        else:
-            flash(_("Saved %(item)s.", item=item.name), "logged")
-            return redirect(url_for("coordinators.items"), 303)
+    if _saved(form, ITEM_FIELDS, item_rules.ItemError,
+              lambda now, details: journaled.update_item(db.session, current_user, item, now, **details)):
+        flash(_("Saved %(item)s.", item=item.name), "logged")
+        return redirect(url_for("coordinators.items"), 303)
     return _form_page("coordinators/item_form.html", form, item=item)
 
 
@@ -116,19 +98,19 @@ def targets(slug):
                 error.field = f"item_{error.field}"
             refuse(error, form)
         else:
-            message = ngettext(
-                "Saved: %(num)d target changed at %(site)s.",
-                "Saved: %(num)d targets changed at %(site)s.",
-                len(changed), site=site.name,
-            )
-            flash(message, "logged")
+            flash(ngettext("Saved: %(num)d target changed at %(site)s.", "Saved: %(num)d targets changed at %(site)s.",
+                           len(changed), site=site.name), "logged")
             return redirect(url_for("coordinators.targets", slug=site.slug), 303)
+    status = 422 if form.errors else 200
+    return render_template("coordinators/targets.html", site=site, form=form, groups=_by_category(form, rows)), status
+
+
+def _by_category(form, rows):
+    """[(category label, [(the item's box, item, stock)])], in the categories' order."""
     groups = {}
     for item, stock in rows:
         groups.setdefault(item.category, []).append((form[f"item_{item.id}"], item, stock))
-    grouped = [(CATEGORIES[category], groups[category]) for category in CATEGORIES if category in groups]
-    status = 422 if form.errors else 200
-    return render_template("coordinators/targets.html", site=site, form=form, groups=grouped), status
+    return [(CATEGORIES[category], groups[category]) for category in CATEGORIES if category in groups]
 
 
 def stock_rows(site):
@@ -141,8 +123,17 @@ def stock_rows(site):
     return db.session.execute(query).all()
 
 
-def _details(form, names):
-    return {name: form[name].data for name in names}
+def _saved(form, names, refusal, write):
+    """A good POST of a details form: `write(now, details)` in one commit, and what it wrote.
+    None when the form was not sent or not valid, or the rule refused (said on the form)."""
+    if not form.validate_on_submit():
+        return None
+    now, details = utcnow(), {name: form[name].data for name in names}
+    try:
+        return commit_write(db.session, lambda: write(now, details))
+    except refusal as error:
+        refuse(error, form)
+        return None
 
 
 def _form_page(template, form, **context):

@@ -1,5 +1,6 @@
 """What a coordinator is told by mail about their own account: that their password changed, in
 the deployment's default language."""
+from flask import render_template
 from flask_babel import force_locale, format_datetime, gettext as _
 
 from pantry import mail
@@ -9,11 +10,8 @@ def send_password_changed(config, coordinator, when):
     """Told whenever the password changes: by a one-time link or on the command line."""
     with force_locale(config["BABEL_DEFAULT_LOCALE"]):
         subject = _("Your Pantry password was changed")
-        body = _(
-            "Hello %(name)s,\n\nThe password of your coordinator account (%(email)s) was set on %(when)s. "
-            "Every session signed in before is now signed out.\n\n"
-            "If that was not you, tell another coordinator at once.\n",
-            name=coordinator.display_name, email=coordinator.email,
+        body = render_template(
+            "mail/password_changed.txt", name=coordinator.display_name, email=coordinator.email,
             when=format_datetime(when, "EEE d MMM yyyy, HH:mm"),
         )
     mail.send_after_answer(config, [mail.compose(config, coordinator.email, subject, body)])

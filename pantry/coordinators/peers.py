@@ -17,11 +17,7 @@ from pantry.journal import JournalEntry
 from pantry.languages import names
 
 NEW_ADDRESS_SUBJECT = _l("Confirm your new address for Pantry")
-NEW_ADDRESS_BODY = _l("Hello %(name)s,\n\nTo make this your address on Pantry, open this link while signed in "
-                      "(it works for %(days)d days):\n%(link)s\n\nIf you did not ask for this, ignore this mail.\n")
 OLD_ADDRESS_SUBJECT = _l("Your address on Pantry changed")
-OLD_ADDRESS_BODY = _l("Hello %(name)s,\n\nThe address of your Pantry account is now %(email)s, no longer this "
-                      "one. If you did not do this, tell another coordinator at once.\n")
 
 
 @bp.get("/coordinators", endpoint="peers")
@@ -91,7 +87,7 @@ def new_email():
                 form.email.errors.append(error.message)
         else:
             link = url_for("coordinators.confirm_email", token=token, _external=False)
-            letters.send(email, current_user.language, NEW_ADDRESS_SUBJECT, NEW_ADDRESS_BODY,
+            letters.send(email, current_user.language, NEW_ADDRESS_SUBJECT, "new_address",
                          name=current_user.display_name, days=days, link=current_app.config["BASE_URL"] + link)
             flash(_("We sent a link to %(email)s. Your address changes when you open it.", email=email), "logged")
             return redirect(url_for("coordinators.own_details"), 303)
@@ -110,7 +106,7 @@ def confirm_email(token):
         except (membership.MembershipError, invitations.InvitationError) as error:
             db.session.rollback()
             return render_template("coordinators/confirm_email.html", refusal=error.message), error.status
-        letters.send(old, current_user.language, OLD_ADDRESS_SUBJECT, OLD_ADDRESS_BODY,
+        letters.send(old, current_user.language, OLD_ADDRESS_SUBJECT, "old_address",
                      name=current_user.display_name, email=current_user.email)
         flash(_("Your address is now %(email)s.", email=current_user.email), "logged")
         return redirect(url_for("coordinators.own_details"), 303)

@@ -15,9 +15,6 @@ from pantry.database import commit_write, utcnow
 from pantry.extensions import db
 
 RESET_SUBJECT = _l("A link to choose a new Pantry password")
-RESET_BODY = _l("Hello %(name)s,\n\nSomeone (we hope you) asked for a new password. This link lets you choose "
-                "one; it works once, for %(days)d days:\n%(link)s\n\nIf it was not you, ignore this mail: your "
-                "password stays as it is.\n")
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
@@ -31,7 +28,7 @@ def forgot():
             db.session, form.email.data, now, config["BASE_URL"], config["INVITATION_DAYS"]))
         if found is not None:
             person, link = found
-            letters.send(person.email, person.language, RESET_SUBJECT, RESET_BODY, name=person.display_name,
+            letters.send(person.email, person.language, RESET_SUBJECT, "reset_password", name=person.display_name,
                          days=config["INVITATION_DAYS"], link=link)
         mailed = form.email.data.strip().lower()
     status = 422 if form.errors else 200
@@ -72,11 +69,8 @@ def hand_over(recovery_id):
     except recovery.RecoveryError as error:
         refuse(error)
         return coordinators_page(error.status)
-    page = render_template("coordinators/invited.html", coordinator=found.subject, link=link,
+    return render_template("coordinators/invited.html", coordinator=found.subject, link=link,
                            days=config["INVITATION_DAYS"], waiting=False)
-    response = current_app.make_response((page, 200))
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def _act(write, done):

@@ -13,9 +13,6 @@ from pantry.database import commit_write, utcnow
 from pantry.extensions import db
 
 OPENED_SUBJECT = _l("A review of your membership is open")
-OPENED_BODY = _l("Hello %(name)s,\n\n%(by)s opened a review of your membership of the network. Their reason:\n\n"
-                 "%(reason)s\n\nYou can answer on the review's page, and vote on it like everyone who was a "
-                 "coordinator when it opened:\n%(link)s\n")
 
 
 @bp.route("/coordinators/<int:coordinator_id>/review", methods=["GET", "POST"])
@@ -101,5 +98,5 @@ def _review_page(found, vote_form, answer_form, status=200):
 
 def _tell_subject(review):
     link = current_app.config["BASE_URL"] + url_for("coordinators.review", review_id=review.id)
-    letters.send(review.subject.email, review.subject.language, OPENED_SUBJECT, OPENED_BODY,
+    letters.send(review.subject.email, review.subject.language, OPENED_SUBJECT, "review_opened",
                  name=review.subject.display_name, by=review.opened_by.display_name, reason=review.reason, link=link)

@@ -41,6 +41,7 @@ from pantry.coordinators import (  # noqa: F401
     recovery_pages,
     reports,
     review_pages,
+    rosters,
     rota,
     temperature_log,
     transfers,
@@ -138,7 +139,7 @@ def welcome(token):
     try:
         invitation = invitations.open_invitation(db.session, token, now)
     except invitations.InvitationError as error:
-        return _no_store(render_template("coordinators/welcome.html", refusal=error.message), error.status)
+        return render_template("coordinators/welcome.html", refusal=error.message), error.status
     form = PasswordForm()
     had_password = invitation.coordinator.password_hash is not None
     if form.validate_on_submit():
@@ -149,15 +150,20 @@ def welcome(token):
             form.password.errors.append(error.message)
         except invitations.InvitationError as error:
             db.session.rollback()
-            return _no_store(render_template("coordinators/welcome.html", refusal=error.message), error.status)
+            return render_template("coordinators/welcome.html", refusal=error.message), error.status
         else:
-            if had_password:  # a new one replaced it: the owner hears of it, in case it was not them
-                notices.send_password_changed(current_app.config, coordinator, now)
-            _start_session(coordinator)
-            flash(_("Your password is set. Welcome, %(name)s.", name=coordinator.display_name), "logged")
-            return redirect(url_for("coordinators.home"), 303)
+            return _welcomed(coordinator, had_password, now)
     page = render_template("coordinators/welcome.html", form=form, coordinator=invitation.coordinator)
-    return _no_store(page, 422 if form.errors else 200)
+    return page, 422 if form.errors else 200
+
+
+def _welcomed(coordinator, had_password, now):
+    """Signed in with the new password; whose old one it replaced hears of it, in case it was not them."""
+    if had_password:
+        notices.send_password_changed(current_app.config, coordinator, now)
+    _start_session(coordinator)
+    flash(_("Your password is set. Welcome, %(name)s.", name=coordinator.display_name), "logged")
+    return redirect(url_for("coordinators.home"), 303)
 
 
 @bp.route("/invite", methods=["GET", "POST"])
@@ -176,7 +182,7 @@ def invite():
             return render_template("coordinators/invite.html", form=form), error.status
         page = render_template("coordinators/invited.html", coordinator=invitation.coordinator, link=link,
                                days=config["INVITATION_DAYS"], waiting=invitation.waiting)
-        return _no_store(page, 200)
+        return page, 200
     status = 422 if form.errors else 200
     return render_template("coordinators/invite.html", form=form), status
 
@@ -211,10 +217,3 @@ def _after_sign_in(target):
 
 def _invite_field(error):
     return "name" if isinstance(error, invitations.BadName) else "email"
-
-
-def _no_store(page, status):
-    """Pages holding a one-time link or its token are not kept by the browser or a proxy."""
-    response = current_app.make_response((page, status))
-    response.headers["Cache-Control"] = "no-store"
-    return response

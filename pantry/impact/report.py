@@ -9,8 +9,8 @@ from pantry.clock import local_today
 from pantry.impact import ranges
 from pantry.impact.figures import REASONS, figures
 from pantry.shifts.models import Shift
+from pantry.sites.lookup import by_slug
 from pantry.sites.models import Site
-from pantry.sites.rules import SLUG_PATTERN
 from pantry.stock.models import Movement
 
 
@@ -32,9 +32,7 @@ class Report:
 def report_for(session, slug, args):
     site = None
     if slug is not None:
-        if not SLUG_PATTERN.match(slug):
-            abort(404)
-        site = session.scalar(select(Site).where(Site.slug == slug)) or abort(404)
+        site = by_slug(session, slug) or abort(404)
     within = ranges.asked(args, local_today(), current_app.config["IMPACT_MAX_DAYS"])
     sites = [site] if site else session.scalars(select(Site).order_by(Site.name)).all()
     per_site, total = figures(session, sites, within)

@@ -4,7 +4,8 @@ sent (two runs at once send it once) and given back if the mail fails, for the n
 import smtplib
 from datetime import time, timedelta
 
-from flask_babel import force_locale, gettext as _
+from flask import render_template
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from pantry import mail
@@ -50,19 +51,15 @@ def compose(config, secret, promise, kind):
     """(to, subject, body) in the language the donor promised in."""
     base = config["BASE_URL"]
     link = f"{base}/promises/{manage_token(secret, promise.idempotency_key)}"
-    language = promise.language if promise.language in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]
-    with force_locale(language):
+    with mail.written_in(config, promise.language):
         what = _("%(count)d %(item)s at %(site)s", count=promise.quantity, item=promise.item.name,
                  site=promise.site.name)
         if kind == "link":
             subject = _("Your promise: %(what)s", what=what)
-            body = _("Thank you for your promise: %(what)s on %(day)s.\n\nTo change or cancel it, use your "
-                     "private link:\n%(link)s\n\nNobody else is told who promised.\n",
-                     what=what, day=promise.day.isoformat(), link=link)
+            body = render_template("mail/promise_link.txt", what=what, day=promise.day.isoformat(), link=link)
         else:
             subject = _("Tomorrow: %(what)s", what=what)
-            body = _("A reminder: tomorrow you promised %(what)s.\n\nPlans changed? No problem: change or cancel "
-                     "it here, so the next donor knows:\n%(link)s\n", what=what, link=link)
+            body = render_template("mail/promise_reminder.txt", what=what, link=link)
     return promise.email, subject, body
 
 

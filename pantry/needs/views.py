@@ -158,10 +158,6 @@ def _refused(refusal, form, page):
 
 def promise_day(day):
     """'today', 'tomorrow', else a short day: how a promise's day reads."""
-    today = local_today()
-    if day == today:
-        return _("today")
-    if day == today + timedelta(days=1):
-        return _("tomorrow")
-    return format_date(day, "EEE d MMM")
+    near = {0: _("today"), 1: _("tomorrow")}
+    return near.get((day - local_today()).days) or format_date(day, "EEE d MMM")
 

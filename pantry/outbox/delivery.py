@@ -9,8 +9,6 @@ import json
 import urllib.error
 import urllib.request
 
-from flask_babel import force_locale
-
 from pantry import mail
 from pantry.outbox import addresses
 from pantry.outbox.failures import Undeliverable
@@ -40,8 +38,7 @@ def write(session, message, config):
         addressee = find_addressee(session, message.recipient)
         if addressee is None:
             return None
-        language = addressee.language if addressee.language in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]
-        with force_locale(language):
+        with mail.written_in(config, addressee.language):
             letter = write_letter(session, message, addressee, config)
         return None if letter is None else compose(config, message, addressee, letter)
     except Exception as error:  # a letter that cannot be written is never tried again

@@ -13,8 +13,7 @@ from pantry.extensions import db
 from pantry.outbox.models import News
 from pantry.outbox.news import headline, link
 from pantry.public.views import bp
-from pantry.sites.models import Site
-from pantry.sites.rules import SLUG_PATTERN
+from pantry.sites.lookup import by_slug
 
 ENTRIES = 50
 FEED_KINDS = ("needs", "reports", "warm", "overdue", "shifts")
@@ -27,7 +26,7 @@ def network_feed():
 
 @bp.get("/sites/<slug>/feed.atom")
 def site_feed(slug):
-    site = db.session.scalar(select(Site).where(Site.slug == slug)) if SLUG_PATTERN.match(slug) else None
+    site = by_slug(db.session, slug)
     if site is None:
         abort(404)
     return _feed(site)

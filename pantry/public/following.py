@@ -3,7 +3,6 @@ the one-click unsubscribe (RFC 8058). The rules are pantry.outbox.followers'; th
 turn the form into types and say what happened."""
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
-from sqlalchemy import select
 from wtforms import IntegerField, SelectMultipleField, StringField
 from wtforms.validators import Length, Optional
 
@@ -13,8 +12,7 @@ from pantry.extensions import csrf, db
 from pantry.forms import FlaskForm
 from pantry.outbox import KINDS, followers, push
 from pantry.public.views import bp
-from pantry.sites.models import Site
-from pantry.sites.rules import SLUG_PATTERN
+from pantry.sites.lookup import by_slug
 
 NO_STORE = {"Cache-Control": "private, no-store"}
 HOURS = [(hour, f"{hour:02d}:00") for hour in range(24)]
@@ -102,9 +100,7 @@ def unfollow(link):
 
 
 def site_or_404(slug):
-    if not SLUG_PATTERN.match(slug):
-        abort(404)
-    return db.one_or_404(select(Site).where(Site.slug == slug))
+    return by_slug(db.session, slug) or abort(404)
 
 
 def _again(link):

@@ -3,7 +3,6 @@ and how the site is cared for (the last cleaning and reading, the next shift).""
 from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, render_template, request
-from flask_babel import format_datetime, format_time
 from sqlalchemy import func, select
 
 from pantry import charts
@@ -17,6 +16,7 @@ from pantry.needs.models import Ask, Promise
 from pantry.pages import rendered_pages
 from pantry.reports import listing as reports
 from pantry.shifts.listing import next_shift
+from pantry.shifts.words import shift_time
 from pantry.sites.models import Site
 from pantry.stock import history, shelves
 from pantry.stock.models import Movement
@@ -147,8 +147,3 @@ def _care_states(sites):
 
 def _open_reports(site_ids):
     return reports.open_reports(db.session, site_ids, utcnow(), reports.Ages.from_config(current_app.config))
-
-
-def shift_time(shift):
-    """'Mon 23 Nov, 9:00 AM' in the deployment's time zone and the page's language."""
-    return f"{format_datetime(shift.starts_at, 'EEE d MMM')}, {format_time(shift.starts_at, 'short')}"

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
-from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from pantry import security
@@ -14,8 +13,7 @@ from pantry.extensions import db
 from pantry.reports import photos, rules
 from pantry.reports.errors import ReportRefused
 from pantry.reports.forms import ReportForm
-from pantry.sites.models import Site
-from pantry.sites.rules import SLUG_PATTERN
+from pantry.sites.lookup import by_slug
 
 bp = Blueprint("reports", __name__, template_folder="templates")
 
@@ -85,9 +83,7 @@ def reported_json(report):
 
 
 def _site_or_404(slug):
-    if not SLUG_PATTERN.match(slug):  # never ask the database about what no slug looks like
-        abort(404)
-    return db.one_or_404(select(Site).where(Site.slug == slug))
+    return by_slug(db.session, slug) or abort(404)
 
 
 def _form_page(site, form, status=200):

@@ -1,13 +1,14 @@
 """The volunteers' letters, sent through the outbox: the reminder a day ahead (with the
 calendar file and the private link) and the word that a shift was cancelled, each in the
 language the volunteer signed up in."""
-from flask import current_app
-from flask_babel import format_datetime, gettext as _, lazy_gettext as _l
+from flask import current_app, render_template
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from pantry.clock import deployment_zone
 from pantry.outbox import Addressee, Letter, addressee, letter
 from pantry.shifts import calendars, signups
 from pantry.shifts.models import SignUp
+from pantry.shifts.words import shift_time, shift_words
 
 WHAT_TO_DO = {
     "cleaning": _l("Wipe the shelves, check the door seal and the floor, and take out anything past its "
@@ -36,17 +37,9 @@ def reminder(session, message, to, config):
         return None  # cancelled since it was queued: nothing to say
     shift, site, base = place.shift, place.shift.site, config["BASE_URL"]
     manage_url = signups.manage_url(base, signups.manage_token(current_app.secret_key, place.idempotency_key))
-    where = "\n" + _("Where: %(address)s", address=site.address) if site.address else ""
-    body = _(
-        "Hello %(name)s,\n\nThank you for signing up. A reminder of your shift:\n\n"
-        "%(kind)s at %(site)s\nWhen: %(when)s%(where)s\n\n%(what)s\n\n"
-        "The site's page: %(page)s\n\n"
-        "Can't come after all? Please give your place back so someone else can take it:\n%(manage)s\n\n"
-        "The shift is attached as a calendar file.\n",
-        name=place.first_name, kind=shift.kind_label, site=site.name, when=when(shift), where=where,
-        what=WHAT_TO_DO[shift.kind], page=f"{base}/sites/{site.slug}", manage=manage_url,
-    )
-    subject = _("Reminder: %(kind)s at %(site)s, %(when)s", kind=shift.kind_label, site=site.name, when=when(shift))
+    body = render_template("mail/reminder.txt", place=place, shift=shift, site=site, when=shift_time(shift),
+                           what=WHAT_TO_DO[shift.kind], page=f"{base}/sites/{site.slug}", manage=manage_url)
+    subject = _("Reminder: %(kind)s at %(site)s, %(when)s", kind=shift.kind_label, site=site.name, when=shift_time(shift))
     calendar = calendars.sign_up_calendar(place, deployment_zone(), base, manage_url, message.created_at)
     return Letter(subject, body, (("shift.ics", calendar, "text/calendar"),))
 
@@ -55,20 +48,5 @@ def reminder(session, message, to, config):
 def cancelled(session, message, to, config):
     place = session.get(SignUp, int(message.recipient.partition(":")[2]))
     words = shift_words(place.shift)
-    body = _(
-        "Hello %(name)s,\n\n"
-        "The shift you signed up for is cancelled: %(shift)s. You do not need to come.\n\n"
-        "Thank you for offering your time. Other shifts that need people:\n%(link)s\n",
-        name=place.first_name, shift=words, link=f"{config['BASE_URL']}/shifts",
-    )
+    body = render_template("mail/shift_cancelled.txt", place=place, shift=words, link=f"{config['BASE_URL']}/shifts")
     return Letter(_("Cancelled: %(shift)s", shift=words), body)
-
-
-def when(shift):
-    return format_datetime(shift.starts_at, "EEE d MMM, HH:mm") + "–" + format_datetime(shift.ends_at, "HH:mm")
-
-
-def shift_words(shift):
-    """ "Cleaning at Corner Fridge, Mon 23 Nov 09:00", in the current language and the deployment's zone."""
-    return _("%(kind)s at %(site)s, %(when)s", kind=shift.kind_label, site=shift.site.name,
-             when=format_datetime(shift.starts_at, "EEE d MMM HH:mm"))

@@ -1,10 +1,13 @@
-"""Finding shifts: what is coming up at a site, the next one, and those that still need people."""
+"""Finding shifts: what is coming up at a site, the next one, those that still need people, and a week's rota."""
 from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import selectinload
 
+from pantry.clock import day_start, local_day
 from pantry.shifts.models import Shift, SignUp
+from pantry.sites.models import Site
 
 LONGEST_SHOWN_NAME = 30
 NETWORK_DAYS = 14  # "shifts that need people" looks this far ahead, on the page and in the API
@@ -136,3 +139,20 @@ def public_first_name(name):
     if len(first) > LONGEST_SHOWN_NAME:
         return first[: LONGEST_SHOWN_NAME - 1] + "…"
     return first
+
+
+def week(session, first, zone, site_slug=None, days=7):
+    """{local day: its shifts, cancelled ones too, soonest first} for `days` days from `first`,
+    at every site or at the one with `site_slug`, their sign-ups loaded."""
+    query = (
+        select(Shift)
+        .where(Shift.starts_at >= day_start(first, zone), Shift.starts_at < day_start(first + timedelta(days=days), zone))
+        .options(selectinload(Shift.sign_ups))
+        .order_by(Shift.starts_at, Shift.id)
+    )
+    if site_slug:
+        query = query.join(Site, Shift.site_id == Site.id).where(Site.slug == site_slug)
+    by_day = {first + timedelta(days=offset): [] for offset in range(days)}
+    for shift in session.scalars(query):
+        by_day[local_day(shift.starts_at, zone)].append(shift)
+    return by_day

@@ -1,4 +1,4 @@
-"""Which reminders are due, and claiming each one before it is sent.
+"""Which reminders are due, claiming each one, and queuing its mail in the same transaction.
 
 A claim is a row with a unique (kind, shift, sign-up): two runs of `send-reminders` at the
 same moment both try to insert it and exactly one succeeds, so no reminder goes out twice.
@@ -9,6 +9,8 @@ from sqlalchemy import and_, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from pantry import outbox
+from pantry.outbox.registry import AUDIENCES
 from pantry.shifts.models import Reminder, Shift, SignUp
 
 VOLUNTEER = "volunteer-24h"
@@ -78,3 +80,26 @@ def give_up(session, kind, shift_id, sign_up_id=0):
         delete(Reminder)
         .where(Reminder.kind == kind, Reminder.shift_id == shift_id, Reminder.sign_up_id == sign_up_id)
     )
+
+
+def queue_due(session, now):
+    """Claim each due reminder and queue its mail in the same transaction. Returns (volunteers
+    queued, coordinators' mails queued, short shifts in them, left to another run)."""
+    volunteers, elsewhere = 0, 0
+    for place in volunteers_due(session, now):
+        if claim(session, VOLUNTEER, place.shift_id, now, sign_up_id=place.id):
+            outbox.post(session, f"sign-up:{place.id}", f"reminder:{place.id}", "reminder", now)
+            mark_sent(session, VOLUNTEER, place.shift_id, now, sign_up_id=place.id)
+            volunteers += 1
+        else:
+            elsewhere += 1
+    everyone = AUDIENCES["coordinators"](session)
+    due = short_shifts_due(session, now) if everyone else []
+    claimed = [shift.id for shift in due if claim(session, COORDINATORS, shift.id, now)]
+    for shift_id in claimed:
+        mark_sent(session, COORDINATORS, shift_id, now)
+    if claimed:
+        event = "short-shifts:" + ",".join(map(str, claimed))
+        for recipient in everyone:
+            outbox.post(session, recipient, event, "short-shifts", now, payload={"shifts": claimed})
+    return volunteers, len(everyone) if claimed else 0, len(claimed), elsewhere + len(due) - len(claimed)

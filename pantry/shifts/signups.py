@@ -115,7 +115,7 @@ def cancel_deadline(shift, notice):
     return shift.starts_at - notice
 
 
-def cancel_sign_up(session, token, now, notice=timedelta(hours=2)):
+def cancel_sign_up(session, token, now, notice):
     """Give the place back, until `notice` before the start. Cancelling twice is harmless."""
     place = find_sign_up(session, token, now)
     if place.cancelled_at is not None:

@@ -7,10 +7,9 @@ from babel.lists import format_list
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, url_for
 from flask_babel import format_time, get_locale, gettext as _, ngettext
 from markupsafe import Markup
-from sqlalchemy import select
 
 from pantry import security
-from pantry.clock import deployment_zone, local_today
+from pantry.clock import deployment_zone, local_day, local_today
 from pantry.database import commit_write, utcnow
 from pantry.extensions import db
 from pantry.formats import long_day
@@ -18,7 +17,7 @@ from pantry.shifts import calendars, listing, notices, signups
 from pantry.shifts.errors import ShiftError, ShiftOver, TooLateToCancel, UnknownSignUp
 from pantry.shifts.forms import CancelForm, SignUpForm
 from pantry.shifts.models import Shift
-from pantry.sites.models import Site
+from pantry.sites.lookup import by_slug
 
 bp = Blueprint("shifts", __name__, template_folder="templates")
 NETWORK_DAYS = listing.NETWORK_DAYS
@@ -160,17 +159,13 @@ def listed(names):
 
 
 def day_label(day):
-    today = local_today()
-    if day == today:
-        return _("Today")
-    if day == today + timedelta(days=1):
-        return _("Tomorrow")
-    return long_day(day)
+    near = {0: _("Today"), 1: _("Tomorrow")}
+    return near.get((day - local_today()).days) or long_day(day)
 
 
 def moment_label(moment):
     """'tomorrow at 7:00 AM', for the middle of a sentence."""
-    day, today, time = moment.astimezone(deployment_zone()).date(), local_today(), format_time(moment, "short")
+    day, today, time = local_day(moment), local_today(), format_time(moment, "short")
     if day == today:
         return _("today at %(time)s", time=time)
     if day == today + timedelta(days=1):
@@ -190,7 +185,7 @@ def _listed(shifts, now):
 def _by_day(shifts):
     """[(local day, [shifts])], in the order given (the shifts come soonest first)."""
     zone = deployment_zone()
-    return [(day, list(group)) for day, group in groupby(shifts, key=lambda s: s.starts_at.astimezone(zone).date())]
+    return [(day, list(group)) for day, group in groupby(shifts, key=lambda s: local_day(s.starts_at, zone))]
 
 
 def _shift_page(shift, form, refusal=None, status=200):
@@ -198,7 +193,7 @@ def _shift_page(shift, form, refusal=None, status=200):
     form.key.data = uuid.uuid4().hex  # made per page, so a page from the back button is a new form
     page = render_template(
         "shifts/shift.html", shift=shift, form=form, refusal=refusal, state=_state(shift, now),
-        local_day=shift.starts_at.astimezone(deployment_zone()).date(),
+        local_day=local_day(shift.starts_at),
         names=listing.shown_names(db.session, [shift.id])[shift.id],
     )
     response = make_response(page, status)
@@ -226,7 +221,7 @@ def _manage_page(place, token, refusal=None, status=200):
         "shifts/sign_up.html", place=place, shift=shift, token=token, refusal=refusal,
         live=place.cancelled_at is None and not shift.cancelled,
         can_cancel=now <= cancel_until, cancel_until=cancel_until, can_sign_up_again=_state(shift, now) == "open",
-        local_day=shift.starts_at.astimezone(deployment_zone()).date(),
+        local_day=local_day(shift.starts_at),
         manage_link=signups.manage_url(_base_url(), token),
     )
     return _private(make_response(page, status))
@@ -242,10 +237,7 @@ def _private(response):
 
 
 def _site(slug):
-    site = db.session.scalar(select(Site).where(Site.slug == slug))
-    if site is None:
-        abort(404)
-    return site
+    return by_slug(db.session, slug) or abort(404)
 
 
 def _base_url():

@@ -39,7 +39,8 @@ class SiteError(Refusal):
 class BadSiteName(SiteError):
     code = "bad_site_name"
     field = "name"
-    message = _l("Give the site a name of up to 120 characters, without unusual invisible characters.")
+    message = _l("Give the site a name of up to %(most)d characters, without unusual invisible characters.",
+                 most=NAME_MAX)
 
 
 class SiteNameTaken(SiteError):

@@ -4,7 +4,6 @@ Each rule takes the session and `now`, locks the stock row of the item at the
 site, applies its change with conditional `quantity = quantity + :delta`
 updates, appends one movement, and flushes. The caller commits.
 """
-from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -75,7 +74,7 @@ def transfer(session, site_id, to_site_id, item_id, quantity, key, now, confirme
     return transfers.transfer(session, entry, now, check_exists=_check_exists, confirmed=confirmed)
 
 
-def undo(session, movement_id, key, now, window=timedelta(minutes=5)):
+def undo(session, movement_id, key, now, window):
     """A correction asked for by the person who logged the entry, within `window`.
     The same undo sent again later still answers like the first time."""
     entry = Entry("correction", key, corrects_id=movement_id, source="undo")

@@ -6,7 +6,7 @@ import io
 import re
 import time
 import tracemalloc
-from datetime import UTC, date, datetime, time as clock
+from datetime import UTC, date, datetime, time as clock, timedelta
 
 import pytest
 from flask.testing import FlaskClient
@@ -210,7 +210,7 @@ def test_the_sign_ups_file_has_contacts_and_empty_shifts(admin, session, fridge,
                                       signups.manage_token("test-secret", idempotency), before))
     session.commit()
     signups.cancel_sign_up(session, signups.manage_token("test-secret", places[1].idempotency_key),
-                           at("2026-11-02T12:00"))
+                           at("2026-11-02T12:00"), notice=timedelta(hours=2))
     session.commit()
     answer = export(admin, "sign-ups", "2026-11-20", "2026-11-21")
     assert answer.headers["Content-Disposition"] == (

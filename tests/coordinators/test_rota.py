@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from pantry.clock import deployment_zone
-from pantry.coordinators import rota
+from pantry.coordinators import rosters, rota
 from pantry.outbox.models import Message
 from pantry.outbox.worker import deliver_due
 from pantry.shifts import planning, signups
@@ -27,7 +27,8 @@ PATTERN = {"kind": "cleaning", "weekdays": ["0", "2", "4"], "starts_at": "09:00"
 
 @pytest.fixture(autouse=True)
 def frozen(monkeypatch):
-    monkeypatch.setattr(rota, "utcnow", lambda: NOW)
+    for module in (rota, rosters):
+        monkeypatch.setattr(module, "utcnow", lambda: NOW)
 
 
 
@@ -209,7 +210,7 @@ def test_the_shift_roster_shows_contacts_and_cancelled_places(admin, session, pl
                   "First name shown publicly", "Name not shown publicly"):
         assert shown in page, shown
     bo = session.scalar(select(SignUp).where(SignUp.name == "Bo Chen"))
-    signups.cancel_sign_up(session, signups.manage_token("test-secret", bo.idempotency_key), NOW)
+    signups.cancel_sign_up(session, signups.manage_token("test-secret", bo.idempotency_key), NOW, notice=timedelta(hours=2))
     session.commit()
     page = admin.get(f"/admin/shifts/{monday.id}").text
     assert "1 of 2 places taken" in page
@@ -270,7 +271,7 @@ def test_a_mail_server_that_is_down_leaves_the_mail_waiting_and_the_shift_cancel
 def test_a_shift_that_started_cannot_be_cancelled(admin, session, planned, monkeypatch):
     pattern, monday = planned
     token = csrf_token(admin.get(f"/admin/shifts/{monday.id}").text)
-    monkeypatch.setattr(rota, "utcnow", lambda: monday.starts_at + timedelta(minutes=5))
+    monkeypatch.setattr(rosters, "utcnow", lambda: monday.starts_at + timedelta(minutes=5))
     assert "Cancel this shift" not in admin.get(f"/admin/shifts/{monday.id}").text
     answer = admin.post(f"/admin/shifts/{monday.id}/cancel", data={"csrf_token": token})
     assert "already started" in admin.get(answer.headers["Location"]).text

@@ -214,9 +214,9 @@ def test_a_late_drop_out_that_leaves_a_shift_short_tells_followers_and_coordinat
     make_follower("otto@example.org", kinds=["needs"])
     soon, later = (add_shift(session, fridge, hours) for hours in (10, 30))
     places = {shift.id: [take_place(session, shift, name) for name in ("Ana", "Bo")] for shift in (soon, later)}
-    signups.cancel_sign_up(session, places[later.id][0][1], NOW)  # 30 hours ahead: time to find someone
+    signups.cancel_sign_up(session, places[later.id][0][1], NOW, notice=timedelta(hours=2))  # 30 hours ahead: time to find someone
     assert count(session, News) == 0
-    signups.cancel_sign_up(session, places[soon.id][0][1], NOW)  # 10 hours ahead, and now short
+    signups.cancel_sign_up(session, places[soon.id][0][1], NOW, notice=timedelta(hours=2))  # 10 hours ahead, and now short
     session.commit()
     [news] = session.scalars(select(News)).all()
     assert news.kind == "shifts" and news.payload["late"] and news.payload["path"] == f"/shifts/{soon.id}"

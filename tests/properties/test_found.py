@@ -113,10 +113,10 @@ def test_an_undo_sent_again_after_its_window_answers_like_the_first_time(session
     took = ledger.take(session, world.site_id, world.beans, 1, key(), NOW)
     session.commit()
     same = uuid.uuid4().hex
-    undone = ledger.undo(session, took.id, same, NOW + timedelta(minutes=1))
+    undone = ledger.undo(session, took.id, same, NOW + timedelta(minutes=1), timedelta(minutes=5))
     session.commit()
     before = row_counts(session)
-    again = ledger.undo(session, took.id, same, NOW + timedelta(hours=2))
+    again = ledger.undo(session, took.id, same, NOW + timedelta(hours=2), timedelta(minutes=5))
     assert again.id == undone.id
     session.commit()
     assert row_counts(session) == before

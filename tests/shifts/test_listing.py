@@ -42,7 +42,7 @@ def test_only_chosen_first_names_are_shown(session, make_site):
         signups.sign_up(session, shift.id, name, None, None, show, key(), key(), NOW)
     gone = key()
     signups.sign_up(session, shift.id, "Eve", None, None, True, key(), gone, NOW)
-    signups.cancel_sign_up(session, gone, NOW)
+    signups.cancel_sign_up(session, gone, NOW, notice=timedelta(hours=2))
     session.commit()
     assert listing.shown_names(session, [shift.id]) == {shift.id: ["Ana", "Dee" * 9 + "De…"]}
     assert listing.shown_names(session, []) == {}
@@ -55,3 +55,21 @@ def test_a_sign_up_keeps_the_page_language(session, make_site):
     session.commit()
     assert (place.language, default.language) == ("es", "en")
     assert signups.manage_url("https://pantry.example", "abc") == "https://pantry.example/sign-ups/abc"
+
+
+def test_a_week_is_its_local_days_at_every_site_or_one(session, make_site):
+    """Seven local days from the first, bounded at local midnight (a shift at 23:00 on the last
+    day is in, one at midnight after it is not), cancelled shifts kept, one site's by its slug."""
+    fridge, other = make_site("Corner Fridge"), make_site("Library Shelf")
+    first = add(session, fridge, date(2026, 11, 23))
+    late = add(session, fridge, date(2026, 11, 29), start=time(23))
+    after = add(session, fridge, date(2026, 11, 30), start=time(0))
+    elsewhere = add(session, other, date(2026, 11, 24))
+    planning.cancel_shift(session, first, NOW)
+    session.commit()
+    week = listing.week(session, date(2026, 11, 23), ZONE)
+    assert list(week) == [date(2026, 11, 23) + timedelta(days=offset) for offset in range(7)]
+    assert [shift.id for day in week.values() for shift in day] == [first.id, elsewhere.id, late.id]
+    assert after.id not in {shift.id for day in week.values() for shift in day}
+    only = listing.week(session, date(2026, 11, 23), ZONE, fridge.slug)
+    assert [shift.id for day in only.values() for shift in day] == [first.id, late.id]

@@ -110,10 +110,10 @@ def test_the_same_form_twice_takes_one_place(session, shift):
 
 def test_cancelling_frees_the_place_at_once(session, shift):
     place, token = take_place(session, shift)
-    signups.cancel_sign_up(session, token, NOW)
+    signups.cancel_sign_up(session, token, NOW, notice=timedelta(hours=2))
     session.commit()
     assert place.cancelled_at == NOW and shift.taken == 0
-    signups.cancel_sign_up(session, token, NOW)  # twice is harmless
+    signups.cancel_sign_up(session, token, NOW, notice=timedelta(hours=2))  # twice is harmless
     session.commit()
     assert shift.taken == 0
     take_place(session, shift)  # the same person may come back
@@ -122,13 +122,13 @@ def test_cancelling_frees_the_place_at_once(session, shift):
 def test_cancelling_closes_two_hours_before_the_start(session, shift):
     _, token = take_place(session, shift)
     with pytest.raises(TooLateToCancel):
-        signups.cancel_sign_up(session, token, shift.starts_at - timedelta(hours=1, minutes=59))
+        signups.cancel_sign_up(session, token, shift.starts_at - timedelta(hours=1, minutes=59), notice=timedelta(hours=2))
     session.rollback()
     with pytest.raises(ShiftOver):
-        signups.cancel_sign_up(session, token, shift.ends_at)
+        signups.cancel_sign_up(session, token, shift.ends_at, notice=timedelta(hours=2))
     session.rollback()
     with pytest.raises(UnknownSignUp):
-        signups.cancel_sign_up(session, "not-the-token", NOW)
+        signups.cancel_sign_up(session, "not-the-token", NOW, notice=timedelta(hours=2))
     session.rollback()
     assert shift.taken == 1
 
