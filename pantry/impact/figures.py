@@ -8,7 +8,8 @@ history. The definitions match the coordinators' CSV exports of the same days li
 
 - taken, added: what takes and restocks did to the stock (their deltas), not what was said;
 - discarded: what discards did, by reason (past its date, warm, damaged, or not said);
-- sent, received: transfers out of and into the site (in the network's total they cancel out);
+- sent, received: transfers out of and into the site, each leg counted, never netted against the
+  other way (in the network's total the two are equal);
 - corrected: what corrections did, all together (a correction of a take puts food back);
 - kilograms: the taken items times their item's typical weight, an estimate; the taken items
   whose item has no weight are counted apart;
@@ -119,14 +120,18 @@ def _window(column, found, start, end, site_column):
 def _movements(session, found, start, end):
     weighed = case((Item.typical_grams.is_(None), 0), else_=Item.typical_grams) * Movement.delta
     unweighed = case((Item.typical_grams.is_(None), Movement.delta), else_=0)
+    # A transfer's legs are summed apart by their direction: a site that sent 5 and received 2
+    # of an item sent 5 and received 2, as the export's lines say, not "sent 3".
+    leaving = case((Movement.delta < 0, -Movement.delta), else_=0)
+    arriving = case((Movement.delta > 0, Movement.delta), else_=0)
     rows = session.execute(
         select(Movement.site_id, Movement.kind, Movement.reason, func.sum(Movement.delta),
-               func.sum(weighed), func.sum(unweighed))
+               func.sum(weighed), func.sum(unweighed), func.sum(leaving), func.sum(arriving))
         .join(Item, Item.id == Movement.item_id)
         .where(*_window(Movement.created_at, found, start, end, Movement.site_id))
         .group_by(Movement.site_id, Movement.kind, Movement.reason)
     )
-    for site_id, kind, reason, delta, grams, without in rows:
+    for site_id, kind, reason, delta, grams, without, left, arrived in rows:
         one, delta = found[site_id], int(delta or 0)
         if kind == "take":
             one.taken -= delta
@@ -137,7 +142,8 @@ def _movements(session, found, start, end):
         elif kind == "discard":
             one.discarded[reason or "unspecified"] -= delta
         elif kind == "transfer":
-            one.sent, one.received = (one.sent - delta, one.received) if delta < 0 else (one.sent, one.received + delta)
+            one.sent += int(left or 0)
+            one.received += int(arrived or 0)
         elif kind == "correction":
             one.corrected += delta
 
