@@ -17,13 +17,15 @@ history. The definitions match the coordinators' CSV exports of the same days li
 - readings, and those in range;
 - shifts done (marked done, not cancelled, starting in the range) and volunteer hours: each
   such shift's length times the people signed up for it;
-- excursions that began in the range, and those that put food in question."""
+- excursions that began in the range, and those that put food in question;
+- of those excursions, the batches put in question ("check before eating") and the flags a
+  coordinator cleared with a reason (whenever it was cleared: a month's excursions, told whole)."""
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 
 from sqlalchemy import case, func, select
 
-from pantry.care.models import CareRecord, Excursion, Reading
+from pantry.care.models import CareRecord, Excursion, Flag, Reading
 from pantry.clock import day_start, deployment_zone
 from pantry.shifts.models import Shift
 from pantry.stock.models import DISCARD_REASONS, Item, Movement
@@ -50,6 +52,8 @@ class Figures:
     volunteer_minutes: int = 0
     excursions: int = 0
     excursions_flagged: int = 0
+    batches_flagged: int = 0
+    flags_cleared: int = 0
 
     @property
     def kilograms(self):
@@ -107,6 +111,7 @@ def figures(session, sites, within):
         _readings(session, found, start, end)
         _shifts(session, found, start, end)
         _excursions(session, found, start, end)
+        _flags(session, found, start, end)
     network = Figures()
     for one in found.values():
         network.add(one)
@@ -190,3 +195,15 @@ def _excursions(session, found, start, end):
     )
     for site_id, every, flagged in rows:
         found[site_id].excursions, found[site_id].excursions_flagged = every, flagged
+
+
+def _flags(session, found, start, end):
+    """Along the excursions of the range (their site and start index), then each one's flags."""
+    rows = session.execute(
+        select(Excursion.site_id, func.count(Flag.id), func.count(Flag.cleared_at))
+        .join(Flag, Flag.excursion_id == Excursion.id)
+        .where(*_window(Excursion.started_at, found, start, end, Excursion.site_id))
+        .group_by(Excursion.site_id)
+    )
+    for site_id, flagged, cleared in rows:
+        found[site_id].batches_flagged, found[site_id].flags_cleared = flagged, cleared
