@@ -13,7 +13,7 @@ too_warm = signals.signal("too-warm")
 # of) or a new care record (`record=`), never a replayed one. Receivers write in that same
 # transaction and only flush, so the event and its consequences commit or roll back together.
 # They are connected in create_app, in plain calls: the followers told an item ran out
-# (pantry.stock.ledger.tell_ran_out), the promises a restock keeps (pantry.needs.keeping), the
+# (pantry.stock.ledger.tell_ran_out), the promises a restock keeps and a correction of it takes back (pantry.needs.keeping), the
 # reports the event puts right (pantry.reports.closing).
 movement_recorded = signals.signal("movement-recorded")
 care_recorded = signals.signal("care-recorded")

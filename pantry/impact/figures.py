@@ -8,7 +8,8 @@ history. The definitions match the coordinators' CSV exports of the same days li
 
 - taken, added: what takes and restocks did to the stock (their deltas), not what was said;
 - discarded: what discards did, by reason (past its date, warm, damaged, or not said);
-- sent, received: transfers out of and into the site (in the network's total they cancel out);
+- sent, received: transfers out of and into the site, each leg counted, never netted against the
+  other way (in the network's total the two are equal);
 - corrected: what corrections did, all together (a correction of a take puts food back);
 - kilograms: the taken items times their item's typical weight, an estimate; the taken items
   whose item has no weight are counted apart;
@@ -16,13 +17,15 @@ history. The definitions match the coordinators' CSV exports of the same days li
 - readings, and those in range;
 - shifts done (marked done, not cancelled, starting in the range) and volunteer hours: each
   such shift's length times the people signed up for it;
-- excursions that began in the range, and those that put food in question."""
+- excursions that began in the range, and those that put food in question;
+- of those excursions, the batches put in question ("check before eating") and the flags a
+  coordinator cleared with a reason (whenever it was cleared: a month's excursions, told whole)."""
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 
 from sqlalchemy import case, func, select
 
-from pantry.care.models import CareRecord, Excursion, Reading
+from pantry.care.models import CareRecord, Excursion, Flag, Reading
 from pantry.clock import day_start, deployment_zone
 from pantry.shifts.models import Shift
 from pantry.stock.models import DISCARD_REASONS, Item, Movement
@@ -49,6 +52,8 @@ class Figures:
     volunteer_minutes: int = 0
     excursions: int = 0
     excursions_flagged: int = 0
+    batches_flagged: int = 0
+    flags_cleared: int = 0
 
     @property
     def kilograms(self):
@@ -106,6 +111,7 @@ def figures(session, sites, within):
         _readings(session, found, start, end)
         _shifts(session, found, start, end)
         _excursions(session, found, start, end)
+        _flags(session, found, start, end)
     network = Figures()
     for one in found.values():
         network.add(one)
@@ -119,14 +125,18 @@ def _window(column, found, start, end, site_column):
 def _movements(session, found, start, end):
     weighed = case((Item.typical_grams.is_(None), 0), else_=Item.typical_grams) * Movement.delta
     unweighed = case((Item.typical_grams.is_(None), Movement.delta), else_=0)
+    # A transfer's legs are summed apart by their direction: a site that sent 5 and received 2
+    # of an item sent 5 and received 2, as the export's lines say, not "sent 3".
+    leaving = case((Movement.delta < 0, -Movement.delta), else_=0)
+    arriving = case((Movement.delta > 0, Movement.delta), else_=0)
     rows = session.execute(
         select(Movement.site_id, Movement.kind, Movement.reason, func.sum(Movement.delta),
-               func.sum(weighed), func.sum(unweighed))
+               func.sum(weighed), func.sum(unweighed), func.sum(leaving), func.sum(arriving))
         .join(Item, Item.id == Movement.item_id)
         .where(*_window(Movement.created_at, found, start, end, Movement.site_id))
         .group_by(Movement.site_id, Movement.kind, Movement.reason)
     )
-    for site_id, kind, reason, delta, grams, without in rows:
+    for site_id, kind, reason, delta, grams, without, left, arrived in rows:
         one, delta = found[site_id], int(delta or 0)
         if kind == "take":
             one.taken -= delta
@@ -137,7 +147,8 @@ def _movements(session, found, start, end):
         elif kind == "discard":
             one.discarded[reason or "unspecified"] -= delta
         elif kind == "transfer":
-            one.sent, one.received = (one.sent - delta, one.received) if delta < 0 else (one.sent, one.received + delta)
+            one.sent += int(left or 0)
+            one.received += int(arrived or 0)
         elif kind == "correction":
             one.corrected += delta
 
@@ -184,3 +195,15 @@ def _excursions(session, found, start, end):
     )
     for site_id, every, flagged in rows:
         found[site_id].excursions, found[site_id].excursions_flagged = every, flagged
+
+
+def _flags(session, found, start, end):
+    """Along the excursions of the range (their site and start index), then each one's flags."""
+    rows = session.execute(
+        select(Excursion.site_id, func.count(Flag.id), func.count(Flag.cleared_at))
+        .join(Flag, Flag.excursion_id == Excursion.id)
+        .where(*_window(Excursion.started_at, found, start, end, Excursion.site_id))
+        .group_by(Excursion.site_id)
+    )
+    for site_id, flagged, cleared in rows:
+        found[site_id].batches_flagged, found[site_id].flags_cleared = flagged, cleared

@@ -77,6 +77,9 @@ def figure_words(figures):
         _("Times too warm: %(count)d, of which %(flagged)d put food in question", count=figures.excursions,
           flagged=figures.excursions_flagged),
     ]
+    if figures.batches_flagged:
+        said.append(_("Batches put in question: %(count)d · cleared by a coordinator, with a reason: %(cleared)d",
+                      count=figures.batches_flagged, cleared=figures.flags_cleared))
     return said
 
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from flask import abort, current_app
 from sqlalchemy import func, select
 
-from pantry.care.models import CareRecord, Excursion, Reading
+from pantry.care.models import CareRecord, Excursion, Flag, Reading
 from pantry.clock import local_today
 from pantry.impact import ranges
 from pantry.impact.figures import REASONS, figures
@@ -40,13 +40,15 @@ def report_for(session, slug, args):
 
 
 def version(session):
-    """What the cached report sees: the newest movement, reading, care record, shift change, excursion."""
+    """What the cached report sees: the newest movement, reading, care record, shift change, excursion,
+    and how many flags were cleared."""
     return tuple(session.execute(select(
         select(func.max(Movement.id)).scalar_subquery(),
         select(func.max(Reading.id)).scalar_subquery(),
         select(func.max(CareRecord.id)).scalar_subquery(),
         select(func.max(Shift.updated_at)).scalar_subquery(),
         select(func.max(Excursion.id)).scalar_subquery(),
+        select(func.count(Flag.cleared_at)).scalar_subquery(),  # a flag cleared since
     )).one())
 
 
@@ -54,7 +56,7 @@ COLUMNS = (["site", "first_day", "last_day", "days", "taken", "added"]
            + [f"discarded_{reason}" for reason in REASONS]
            + ["sent", "received", "corrected", "estimated_kg_taken", "taken_without_weight", "visits",
               "days_with_a_visit", "readings", "readings_in_range", "shifts_done", "volunteer_hours",
-              "excursions", "excursions_putting_food_in_question"])
+              "excursions", "excursions_putting_food_in_question", "batches_put_in_question", "flags_cleared"])
 
 
 def line(name, figures, within):
@@ -64,4 +66,4 @@ def line(name, figures, within):
             figures.sent, figures.received, figures.corrected, round(figures.kilograms, 1),
             figures.taken_without_weight, figures.visits, figures.days_cared, figures.readings,
             figures.readings_in_range, figures.shifts_done, round(figures.volunteer_hours, 1),
-            figures.excursions, figures.excursions_flagged]
+            figures.excursions, figures.excursions_flagged, figures.batches_flagged, figures.flags_cleared]

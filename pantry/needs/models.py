@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from pantry.database import UTCDateTime, utcnow
 from pantry.extensions import db
 from pantry.sites.models import Site
-from pantry.stock.models import Item
+from pantry.stock.models import Item, Movement
 
 SUGGESTION_STATES = ("open", "made", "dismissed")
 
@@ -94,6 +94,19 @@ class Promise(db.Model):
         if self.kept_at is not None:
             return "kept"
         return "open" if self.day >= today else "lapsed"
+
+
+class PromiseRestock(db.Model):
+    """What one restock brought to one promise: a correction of that restock (an undo too)
+    takes it back, so a promise is never kept by a restock that no longer stands. Only the
+    standing restocks' parts are kept: a promise's `brought` is the sum of its rows."""
+
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    promise_id: Mapped[int] = mapped_column(ForeignKey(Promise.id), index=True)
+    movement_id: Mapped[int] = mapped_column(ForeignKey(Movement.id), index=True)
+    quantity: Mapped[int]
 
 
 class ItemName(db.Model):

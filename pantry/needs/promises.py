@@ -11,12 +11,12 @@ import hmac
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from pantry.clock import local_today
 from pantry.needs.asks import check_key, digest
 from pantry.needs.errors import BadDay, BadEmail, BadQuantity, KeyReused, PromiseClosed, UnknownPromise
-from pantry.needs.models import Promise
+from pantry.needs.models import Promise, PromiseRestock
 from pantry.sites.models import Site
 from pantry.stock.entries import get
 from pantry.stock.errors import UnknownItem, UnknownSite
@@ -138,15 +138,35 @@ def keep_promises(session, movement, now):
             break
         portion = min(left, found.quantity - found.brought)
         left -= portion
-        session.execute(
+        result = session.execute(
             update(Promise)
             .where(Promise.id == found.id, Promise.brought + portion <= Promise.quantity)
             .values(brought=Promise.brought + portion, changed_at=now,
                     kept_at=now if found.brought + portion == found.quantity else None)
             .execution_options(synchronize_session=False)
         )
-        touched.append(found.id)
+        if result.rowcount == 1:
+            session.add(PromiseRestock(promise_id=found.id, movement_id=movement.id, quantity=portion))
+            touched.append(found.id)
+    session.flush()
     return touched
+
+
+def take_back(session, restock_id, now):
+    """The restock `restock_id` was corrected (or undone): what it brought to promises is taken
+    back, so each is open again until its day ends (then it lapses, as any promise not kept),
+    and a later restock of its day keeps it. Runs under the stock row lock the correction holds."""
+    parts = session.scalars(select(PromiseRestock).where(PromiseRestock.movement_id == restock_id)).all()
+    for part in parts:
+        session.execute(
+            update(Promise)
+            .where(Promise.id == part.promise_id)
+            .values(brought=Promise.brought - part.quantity, kept_at=None, changed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    session.execute(delete(PromiseRestock).where(PromiseRestock.movement_id == restock_id))
+    session.flush()
+    return [part.promise_id for part in parts]
 
 
 def purge_contacts(session, now, after):

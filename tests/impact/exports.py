@@ -52,8 +52,11 @@ def _movement(figures, row):
         figures.corrected += delta
 
 
+UNEXPORTED = {"excursions", "excursions_flagged", "batches_flagged", "flags_cleared"}
+
+
 def comparable(figures):
-    """Everything the exports can tell (the excursions have no export of their own)."""
-    return {name: value for name, value in vars(figures).items() if not name.startswith("excursions")}
+    """Everything the exports can tell (the excursions and their flags have no export of their own)."""
+    return {name: value for name, value in vars(figures).items() if name not in UNEXPORTED}
 
 

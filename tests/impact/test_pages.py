@@ -6,7 +6,10 @@ from datetime import UTC, date, datetime
 
 import pypdfium2
 import pytest
+from sqlalchemy import select
 
+from pantry.care import excursions, rules
+from pantry.care.models import Flag
 from pantry.impact.figures import Range, figures
 from pantry.stock import ledger
 from tests.conftest import key
@@ -103,3 +106,30 @@ def test_the_api_answers_the_same_figures(client, network):
         ("corner-fridge", 0), ("library-shelf", 2)]
     refused = client.get("/api/v1/impact?month=2026-00")
     assert refused.status_code == 422 and refused.json["code"] == "bad_range"
+
+
+def test_food_put_in_question_and_the_flags_cleared_are_counted(app, client, session, network, make_item):
+    """Issue 17 point 2, "all in the impact report": a warm fridge's batches put in question, and
+    of them those a coordinator cleared with a reason, counted by the excursions of the range; the
+    page kept rendered shows a clearing at once."""
+    fridge, shelf, _ = network
+    milk = make_item("Milk 1 L", "dairy", "carton")
+    milk.keep_cold = True
+    ledger.restock(session, fridge.id, milk.id, 4, key(), AT)
+    # Warm, with no reading before: for how long is not known, so the milk is in question at once.
+    rules.record_care(session, fridge, [], 9.0, "", key(), AT.replace(hour=17), checklist=["shelves"],
+                      limits={"fridge": 5.0, "freezer": -15.0})
+    session.commit()
+    november = Range(date(2026, 11, 1), date(2026, 11, 30))
+    found, total = figures(session, [fridge, shelf], november)
+    assert (found[fridge.id].batches_flagged, found[fridge.id].flags_cleared, total.batches_flagged) == (1, 0, 1)
+    app.config["PAGE_CACHE_SECONDS"] = 30
+    assert "Batches put in question: 1 · cleared by a coordinator, with a reason: 0" in client.get("/impact?month=2026-11").text
+    excursions.clear(session, fridge.id, session.scalar(select(Flag.batch_id)), "Probe reads 3 °C", key(),
+                     AT.replace(hour=19), "Ada")
+    session.commit()
+    assert figures(session, [fridge], november)[0][fridge.id].flags_cleared == 1
+    assert figures(session, [fridge], Range(date(2026, 12, 1), date(2026, 12, 1)))[0][fridge.id].batches_flagged == 0
+    assert "Batches put in question: 1 · cleared by a coordinator, with a reason: 1" in client.get("/impact?month=2026-11").text
+    lines = list(csv.DictReader(io.StringIO(client.get("/impact.csv?month=2026-11").text)))
+    assert (lines[0]["batches_put_in_question"], lines[0]["flags_cleared"]) == ("1", "1")

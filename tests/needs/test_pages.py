@@ -8,9 +8,11 @@ from sqlalchemy import func, select
 
 from pantry.clock import local_today
 from pantry.database import utcnow, writer
-from pantry.needs.models import Ask, ItemName, Promise
+from pantry.journal import JournalEntry
+from pantry.needs.models import Ask, ItemName, Promise, Suggestion
 from pantry.stock import ledger
 from tests.conftest import NOW, csrf_token, key
+from tests.coordinators.conftest import admin  # noqa: F401  (the suggestions are the coordinators')
 
 ZONE = ZoneInfo("America/New_York")  # the tests' deployment zone
 TODAY = datetime.now(ZONE).date()
@@ -43,6 +45,23 @@ def test_a_typed_name_is_never_shown_publicly(client, fridge):
     assert ask(client, fridge, name="Gluten-free pasta").status_code == 303
     for path in (f"/sites/{fridge.site.slug}", f"/sites/{fridge.site.slug}/needs", "/", f"/api/v1/sites/{fridge.site.slug}/needs"):
         assert "Gluten-free pasta" not in client.get(path).text
+
+
+def test_a_typed_name_reaches_the_coordinators_who_make_it_an_item(admin, fridge, session):
+    """Issue 14: a typed name goes to the coordinators as a suggestion ("2 asks for ... at ...
+    this week"), who turn it into an item: then its asks count for it on the needs list."""
+    for typed in ("Diapers size 5", "diapers  size 5"):
+        assert ask(admin, fridge, name=typed).status_code == 303
+    page = admin.get("/admin/suggestions").text
+    assert "2 asks for “Diapers size 5” at Fulton St Fridge this week" in page
+    suggestion = session.scalar(select(Suggestion))
+    answer = admin.post(f"/admin/suggestions/{suggestion.id}/new-item",
+                        data={"csrf_token": csrf_token(page), "name": "Diapers size 5", "category": "baby"})
+    assert answer.status_code == 303
+    assert "Diapers size 5" not in admin.get("/admin/suggestions").text
+    assert session.scalar(select(JournalEntry.action).order_by(JournalEntry.id.desc())) == "suggestion.made_item"
+    needs = admin.get(f"/sites/{fridge.site.slug}/needs").text
+    assert "Diapers size 5" in needs and "asked for by 2 neighbours this week" in needs
 
 
 @pytest.mark.parametrize("fields, message", [

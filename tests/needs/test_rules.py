@@ -20,6 +20,7 @@ from pantry.needs.errors import (
 from pantry.needs.models import Ask, Promise, Suggestion
 from pantry.stock import ledger
 from pantry.stock.errors import UnknownItem, UnknownSite
+from pantry.stock.models import Movement
 from tests.conftest import NOW, key
 
 TODAY = date(2026, 11, 20)  # NOW's day in New York
@@ -231,3 +232,68 @@ def test_a_donor_is_mailed_the_link_once_and_a_reminder_the_evening_before(app, 
     assert mails.claim(session, made.id, "link", evening) is False
     to, subject, body = mails.compose(app.config, "s", made, "reminder")
     assert to == "bea@example.org" and promises.manage_token("s", made.idempotency_key) in body
+
+
+def restocked(session, fridge, quantity, now=NOW):
+    with writer():
+        movement = ledger.restock(session, fridge.site.id, fridge.milk.id, quantity, key(), now)
+        session.commit()
+    return movement
+
+
+def states(session, today, *made):
+    for one in made:
+        session.refresh(one)
+    return [(one.brought, one.state(today)) for one in made]
+
+
+def test_an_undone_restock_opens_again_the_promise_it_kept(session, fridge):
+    made = promise(session, fridge, 4, now=NOW - timedelta(hours=1))
+    brought = restocked(session, fridge, 4)
+    assert states(session, TODAY, made) == [(4, "kept")]
+    with writer():
+        ledger.undo(session, brought.id, key(), NOW + timedelta(minutes=2))
+        session.commit()
+    assert states(session, TODAY, made) == [(0, "open")]
+    assert made.kept_at is None
+    assert needs_of(session, fridge)["Milk 1 L"].promised_by_day == {TODAY: 4}
+    restocked(session, fridge, 4, NOW + timedelta(minutes=3))  # the milk that really came keeps it
+    assert states(session, TODAY, made) == [(4, "kept")]
+
+
+def test_a_restock_corrected_after_its_day_leaves_the_promise_to_lapse(session, fridge):
+    made = promise(session, fridge, 3, now=NOW - timedelta(hours=1))
+    brought = restocked(session, fridge, 3)
+    with writer():
+        ledger.correct(session, brought.id, key(), NOW + timedelta(days=1))
+        session.commit()
+    assert states(session, TODAY + timedelta(days=1), made) == [(0, "lapsed")]
+
+
+def test_a_corrected_restock_takes_back_only_what_it_brought(session, fridge):
+    first = promise(session, fridge, 4, now=NOW - timedelta(hours=3))
+    second = promise(session, fridge, 4, now=NOW - timedelta(hours=2))
+    six = restocked(session, fridge, 6)  # 4 to the first, 2 to the second
+    restocked(session, fridge, 2, NOW + timedelta(minutes=1))  # the second's last 2
+    assert states(session, TODAY, first, second) == [(4, "kept"), (4, "kept")]
+    with writer():
+        ledger.correct(session, six.id, key(), NOW + timedelta(hours=1))
+        session.commit()
+    assert states(session, TODAY, first, second) == [(0, "open"), (2, "open")]
+    with writer():  # the same correction again answers as the first time and takes back nothing more
+        sent = session.scalar(select(Movement.idempotency_key).where(Movement.corrects_id == six.id))
+        ledger.correct(session, six.id, sent, NOW + timedelta(hours=1))
+        session.commit()
+    assert states(session, TODAY, first, second) == [(0, "open"), (2, "open")]
+
+
+def test_a_correction_of_a_take_or_of_a_restock_that_kept_nothing_leaves_promises_alone(session, fridge):
+    early = restocked(session, fridge, 5, NOW - timedelta(hours=2))  # before the promise was made
+    made = promise(session, fridge, 2, now=NOW - timedelta(hours=1))
+    restocked(session, fridge, 2)
+    with writer():
+        taken = ledger.take(session, fridge.site.id, fridge.milk.id, 1, key(), NOW + timedelta(minutes=1))
+        ledger.correct(session, taken.id, key(), NOW + timedelta(minutes=2))
+        ledger.correct(session, early.id, key(), NOW + timedelta(minutes=3))
+        session.commit()
+    assert states(session, TODAY, made) == [(2, "kept")]
