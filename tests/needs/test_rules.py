@@ -252,7 +252,7 @@ def test_an_undone_restock_opens_again_the_promise_it_kept(session, fridge):
     brought = restocked(session, fridge, 4)
     assert states(session, TODAY, made) == [(4, "kept")]
     with writer():
-        ledger.undo(session, brought.id, key(), NOW + timedelta(minutes=2))
+        ledger.undo(session, brought.id, key(), NOW + timedelta(minutes=2), window=timedelta(minutes=5))
         session.commit()
     assert states(session, TODAY, made) == [(0, "open")]
     assert made.kept_at is None
