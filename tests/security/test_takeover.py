@@ -25,7 +25,8 @@ LAST = {"coordinators.step_down", "coordinators.sign_out"}  # they end Ada's ses
 def account(session, email):
     session.rollback()
     person = session.scalar(select(Coordinator).where(Coordinator.email == email))
-    return {name: getattr(person, name) for name in ("id", "email", "name", "password_hash", "language", "left_at")}
+    return {name: getattr(person, name) for name in ("id", "email", "name", "password_hash", "language", "left_at",
+                                                      "totp_secret", "two_step_since")}
 
 
 def journal_lines(session):
