@@ -17,7 +17,7 @@ AIMED_AT_BEA = {
     "email": "bea@example.org", "name": "Mallory", "password": "mallory's long password",
     "confirm": "mallory's long password", "new_password": "mallory's long password", "language": "es",
     "reason": "Because I say so.", "answer": "Bea agrees to leave.", "remove": "2", "keep": "-2",
-    "discuss": "-2", "code": "123456", "coordinator": "2", "coordinator_id": "2",
+    "discuss": "-2", "code": "123456", "coordinator": "2", "coordinator_id": "2", "session": "2",
 }
 LAST = {"coordinators.step_down", "coordinators.sign_out"}  # they end Ada's session: tried at the end
 
