@@ -2,8 +2,9 @@
 
 Signed in as Ada, every coordinator route in app.url_map is opened with every method it takes, a
 POST carrying a valid CSRF token and values aimed at Bea (her email, a new password, a name, a
-language, scores against her). Bea's row (password, email, name, language, membership) never
-changes, and no journal line already written changes or goes: the journal only grows."""
+language, scores against her, a two-step code, a session id). Bea's row (password, email, name, language,
+membership, two-step secret) never changes, and no journal line already written changes or goes: the
+journal only grows."""
 from sqlalchemy import select
 
 from pantry.coordinators.models import Coordinator
