@@ -66,6 +66,16 @@ def add_coordinator_command(email, name, password):
     click.echo(link)
 
 
+@pantry_cli.command("setup-link")
+def setup_link_command():
+    """Print the one-time link that sets up a network with no coordinator yet."""
+    from pantry.coordinators import setup
+
+    if not setup.needed(db.session):
+        raise click.ClickException(_("This network has a coordinator already: its setup link no longer works."))
+    click.echo(setup.link(current_app.config["BASE_URL"], current_app.config["SECRET_KEY"]))
+
+
 @pantry_cli.command("make-shifts")
 def make_shifts_command():
     """Make the shifts of the coming weeks from every pattern. Safe to run again and again."""

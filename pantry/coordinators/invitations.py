@@ -202,20 +202,6 @@ def authenticate(session, email, password):
     return coordinator
 
 
-def end_sessions(session, coordinator_id, now):
-    """Sign out everywhere: every session cookie of this coordinator stops working, a copy of
-    one too (the cookie's fingerprint holds the generation this bumps). In the journal, so the
-    others can see when someone ended their sessions."""
-    coordinator = session.get(Coordinator, coordinator_id)
-    journal.record(session, coordinator, "coordinator.signed_out", coordinator.display_name, {}, {}, now)
-    session.execute(
-        update(Coordinator)
-        .where(Coordinator.id == coordinator_id)
-        .values(session_generation=Coordinator.session_generation + 1)
-        .execution_options(synchronize_session=False)
-    )
-
-
 def clean_name(name):
     name = " ".join((name or "").split())
     if len(name) > NAME_MAX or has_control_characters(name):

@@ -19,7 +19,7 @@ PAGE_SIZE = 50
 KINDS = {
     "site": _l("Sites"), "item": _l("Items"), "target": _l("Targets"), "label": _l("Labels"),
     "ledger": _l("Corrections and counts"), "shift": _l("Shifts"), "invitation": _l("Invitations"),
-    "coordinator": _l("Coordinators"), "review": _l("Reviews"),
+    "coordinator": _l("Coordinators"), "review": _l("Reviews"), "network": _l("The network"),
 }
 ACTIONS = {
     "site.added": _l("added a site"), "site.changed": _l("changed a site"),
@@ -36,6 +36,11 @@ ACTIONS = {
     "coordinator.email_asked": _l("asked to change their email"),
     "coordinator.email_changed": _l("changed their email"), "coordinator.stepped_down": _l("stepped down"),
     "coordinator.removed": _l("removed from the network"),
+    "coordinator.two_step_on": _l("turned two-step sign-in on"),
+    "coordinator.two_step_off": _l("turned two-step sign-in off"),
+    "coordinator.recovery_code_used": _l("signed in with a recovery code"),
+    "coordinator.signed_out": _l("signed out"), "coordinator.session_ended": _l("ended one of their sessions"),
+    "coordinator.sessions_ended": _l("ended their other sessions"), "network.set_up": _l("set up the network"),
     "review.opened": _l("opened a review"), "review.voted": _l("voted in a review"),
     "review.answered": _l("answered a review"), "review.new_round": _l("a review goes to a new round"),
     "review.closed": _l("a review closed"),

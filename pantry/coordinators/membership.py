@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from pantry import journal
-from pantry.coordinators import invitations
+from pantry.coordinators import invitations, sessions
 from pantry.coordinators.models import Coordinator, EmailConfirmation, Invitation, Review, hash_token, new_token
 from pantry.refusals import Refusal
 
@@ -132,6 +132,7 @@ def join(session, token, password, now):
         coordinator.joined_at, coordinator.left_at = now, None
     journal.record(session, coordinator, "coordinator.joined" if coming else "coordinator.password_set",
                    coordinator.email, {}, {}, now)
+    sessions.end_others(session, coordinator, None, now)  # a new password: every session before it ends
     return coordinator
 
 

@@ -30,6 +30,9 @@ class Coordinator(UserMixin, db.Model):
         return self.password_hash is not None and self.left_at is None
     # Part of every session's fingerprint: signing out bumps it, so a copied cookie stops working.
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Two-step sign-in: the TOTP secret their phone shares (None: off), and since when it is on.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    two_step_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def set_password(self, password):
         self.password_hash = generate_password_hash(password)
@@ -160,6 +163,44 @@ class Recovery(db.Model):
     asked_by: Mapped[Coordinator] = relationship(foreign_keys=[asked_by_id])
     agreed_by: Mapped[Coordinator | None] = relationship(foreign_keys=[agreed_by_id])
     handed_by: Mapped[Coordinator | None] = relationship(foreign_keys=[handed_by_id])
+
+
+class SignedIn(db.Model):
+    """One signed-in session: its id and a token (kept hashed) are in the session cookie, and ending
+    the row ends the session. What it says of where: a browser family and a system, never an address."""
+
+    __tablename__ = "coordinator_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coordinator_id: Mapped[int] = mapped_column(ForeignKey(Coordinator.id), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    browser: Mapped[str] = mapped_column(String(40), default="")
+    system: Mapped[str] = mapped_column(String(40), default="")
+    two_step_step: Mapped[int | None] = mapped_column()  # the TOTP time step signed in with: never again
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RecoveryCode(db.Model):
+    """One of the ten one-time codes that stand in for the phone at two-step sign-in. Only its hash is kept."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coordinator_id: Mapped[int] = mapped_column(ForeignKey(Coordinator.id), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Network(db.Model):
+    """What the first coordinator chose at setup: the network's name, time zone and language (one row)."""
+
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, default=1)
+    name: Mapped[str] = mapped_column(String(120))
+    timezone: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(12))
+    set_up_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 def new_token():

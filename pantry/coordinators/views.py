@@ -9,14 +9,15 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
     session,
     url_for,
 )
-from flask_babel import format_datetime, gettext as _, lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 
 from pantry import security, sign_in_limits
@@ -37,14 +38,19 @@ from pantry.coordinators import (  # noqa: F401
     notices,
     outbox,
     peers,
-    recovery,
     recovery_pages,
     reports,
     review_pages,
     rosters,
     rota,
+    session_pages,
+    sessions,
+    setup,
+    setup_pages,
+    signing_in,
     temperature_log,
     transfers,
+    two_step_pages,
     warm_food,
 )
 from pantry.coordinators.blueprint import bp
@@ -52,12 +58,10 @@ from pantry.coordinators.forms import ButtonForm, InviteForm, PasswordForm, Sign
 from pantry.coordinators.models import Coordinator, Review
 from pantry.database import commit_write, utcnow
 from pantry.extensions import db
-from pantry.languages import safe_next
 from pantry.outbox import queue, webhooks
 from pantry.sites.models import Site
 from pantry.stock import shelves
 from pantry.stock.ledger import LARGEST_ID
-from pantry.text import has_control_characters
 
 __all__ = ["bp", "load_coordinator", "sign_in_with"]
 
@@ -73,7 +77,8 @@ def sign_in_with(login):
 
 
 def load_coordinator(session_id):
-    """The coordinator a session cookie names, while their password is the one it was signed in with."""
+    """The coordinator a session cookie names, while their password is the one it was signed in with
+    and the session row it names has not ended (one primary-key lookup each)."""
     coordinator_id, _, fingerprint = str(session_id).partition(":")
     if not coordinator_id.isascii() or not coordinator_id.isdigit() or int(coordinator_id) > LARGEST_ID:
         return None
@@ -81,6 +86,10 @@ def load_coordinator(session_id):
     if coordinator is None or coordinator.left_at is not None \
             or not hmac.compare_digest(coordinator.password_fingerprint, fingerprint):
         return None
+    row = sessions.find(db.session, session.get(signing_in.SIGNED_IN), coordinator.id)
+    if row is None:  # signed out, ended from another session, or never started here
+        return None
+    g.signed_in_row = row
     return coordinator
 
 
@@ -111,20 +120,18 @@ def sign_in():
             sign_in_limits.count_failure(form.email.data)
             form.password.errors.append(error.message)
         else:
-            _start_session(coordinator)
-            _tell_of_recoveries(coordinator)
-            return redirect(_after_sign_in(form.next.data), 303)
+            return signing_in.after_password(coordinator, form.next.data)
     status = 422 if form.is_submitted() else 200
-    return render_template("coordinators/sign_in.html", form=form), status
+    # A fresh network says where its setup link is: its first coordinator comes by it.
+    return render_template("coordinators/sign_in.html", form=form, first_run=setup_pages.first_run()), status
 
 
 @bp.post("/sign-out")
 @login_required
 def sign_out():
     if ButtonForm().validate_on_submit():
-        coordinator_id = current_user.id
-        now = utcnow()
-        commit_write(db.session, lambda: invitations.end_sessions(db.session, coordinator_id, now))
+        row_id, now = g.signed_in_row.id, utcnow()
+        commit_write(db.session, lambda: sessions.end_this(db.session, current_user, row_id, now))
         logout_user()
         session.clear()
         flash(_("You are signed out."), "logged")
@@ -144,7 +151,7 @@ def welcome(token):
     had_password = invitation.coordinator.password_hash is not None
     if form.validate_on_submit():
         try:
-            coordinator = commit_write(db.session, lambda: membership.join(db.session, token, form.password.data, now))
+            coordinator, cookie = commit_write(db.session, lambda: _join(token, form.password.data, now))
         except invitations.BadPassword as error:
             db.session.rollback()
             form.password.errors.append(error.message)
@@ -152,16 +159,16 @@ def welcome(token):
             db.session.rollback()
             return render_template("coordinators/welcome.html", refusal=error.message), error.status
         else:
-            return _welcomed(coordinator, had_password, now)
+            return _welcomed(coordinator, cookie, had_password, now)
     page = render_template("coordinators/welcome.html", form=form, coordinator=invitation.coordinator)
     return page, 422 if form.errors else 200
 
 
-def _welcomed(coordinator, had_password, now):
+def _welcomed(coordinator, cookie, had_password, now):
     """Signed in with the new password; whose old one it replaced hears of it, in case it was not them."""
     if had_password:
         notices.send_password_changed(current_app.config, coordinator, now)
-    _start_session(coordinator)
+    signing_in.begin(coordinator, cookie)
     flash(_("Your password is set. Welcome, %(name)s.", name=coordinator.display_name), "logged")
     return redirect(url_for("coordinators.home"), 303)
 
@@ -188,31 +195,10 @@ def invite():
 
 
 
-def _tell_of_recoveries(coordinator):
-    """The owner learns, at their next sign-in, of every link two others issued for them."""
-    now = utcnow()
-    for found in commit_write(db.session, lambda: recovery.tell(db.session, coordinator, now)):
-        flash(_("On %(when)s, %(asked)s and %(agreed)s issued a one-time link to your account, handed over by "
-                "%(handed)s. If you did not ask for it, tell the other coordinators.",
-                when=format_datetime(found.handed_at, "short"), asked=found.asked_by.display_name,
-                agreed=found.agreed_by.display_name, handed=found.handed_by.display_name), "warning")
-
-
-
-def _start_session(coordinator):
-    """Sign in on a fresh session, so nothing set before sign-in carries over."""
-    session.clear()
-    login_user(coordinator)
-
-
-def _after_sign_in(target):
-    """The page asked for before signing in, if it is a path on this site.
-
-    Stricter than safe_next: browsers read "/\\host" and "/<tab>/host" as another host. Werkzeug
-    percent-quotes both in the Location header today; refusing them here keeps that from mattering."""
-    if not target or "\\" in target or any(ch.isspace() for ch in target) or has_control_characters(target):
-        return url_for("coordinators.home")
-    return safe_next(target, "coordinators.home")
+def _join(token, password, now):
+    """The welcome link used, and this browser signed in (every other session of theirs ended)."""
+    coordinator = membership.join(db.session, token, password, now)
+    return coordinator, sessions.start(db.session, coordinator, signing_in.user_agent(), now)
 
 
 def _invite_field(error):

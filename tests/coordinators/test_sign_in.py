@@ -131,7 +131,8 @@ def test_every_admin_page_asks_an_anonymous_visitor_to_sign_in(app, client, make
               "pattern_id": 1, "shift_id": 1, "invitation_id": 1, "coordinator_id": 1, "review_id": 1,
               "recovery_id": 1, "message_id": 1, "hook_id": 1, "action": "remove", "suggestion_id": 1,
               "report_id": 1, "photo_id": 1, "link": "a-link"}
-    open_to_all = {"coordinators.sign_in", "coordinators.welcome", "coordinators.forgot"}
+    open_to_all = {"coordinators.sign_in", "coordinators.welcome", "coordinators.forgot", "coordinators.sign_in_code",
+                   "coordinators.set_up"}
     token = csrf_token(client.get("/admin/sign-in").text)
     checked = 0
     for rule in app.url_map.iter_rules():

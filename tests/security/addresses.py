@@ -12,6 +12,7 @@ from itertools import product
 from sqlalchemy import func, select
 
 from pantry.care.models import CareRecord
+from pantry.coordinators import setup
 from pantry.coordinators.models import Coordinator, Invitation, Recovery, Review
 from pantry.needs.models import Promise, Suggestion
 from pantry.needs.promises import manage_token as promise_token
@@ -26,8 +27,13 @@ from pantry.tags.models import Tag
 from pantry.tags.sheets import PAPERS
 
 COORDINATORS = "coordinators"  # the blueprint, mounted at /admin
-# The coordinators' doors that open without signing in: they are how one signs in.
-OPEN_DOORS = frozenset({"coordinators.sign_in", "coordinators.welcome", "coordinators.forgot"})
+# The coordinators' doors that open without signing in: they are how one signs in (the second step
+# of a two-step sign-in, and the first-run setup, included).
+OPEN_DOORS = frozenset({"coordinators.sign_in", "coordinators.welcome", "coordinators.forgot",
+                        "coordinators.sign_in_code", "coordinators.set_up"})
+# Of those, the doors that open only after a step before them: the code's page after a right password,
+# the setup link only while no coordinator exists. Without that step they answer this.
+DOORS_AFTER_A_STEP = {"coordinators.sign_in_code": 302, "coordinators.set_up": 410}
 # Flask answers OPTIONS itself and runs the GET view for HEAD: the methods left are the views'.
 ANSWERED_BY_FLASK = frozenset({"HEAD", "OPTIONS"})
 
@@ -126,6 +132,7 @@ def fillings(app, session, invitation_tokens=(), email_tokens=()):
         by_endpoint={
             ("languages.switch", "code"): [{"code": code} for code in app.config["LANGUAGES"]],
             ("coordinators.welcome", "token"): [{"token": token} for token in invitation_tokens],
+            ("coordinators.set_up", "token"): [{"token": setup.token(app.secret_key)}],
             # Only a follower who has not confirmed yet has a confirmation page to open.
             ("public.confirm_following", "link"): [
                 {"link": followers.token(app.secret_key, follower, followers.CONFIRM)}

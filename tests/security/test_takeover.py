@@ -2,8 +2,9 @@
 
 Signed in as Ada, every coordinator route in app.url_map is opened with every method it takes, a
 POST carrying a valid CSRF token and values aimed at Bea (her email, a new password, a name, a
-language, scores against her). Bea's row (password, email, name, language, membership) never
-changes, and no journal line already written changes or goes: the journal only grows."""
+language, scores against her, a two-step code, a session id). Bea's row (password, email, name, language,
+membership, two-step secret) never changes, and no journal line already written changes or goes: the
+journal only grows."""
 from sqlalchemy import select
 
 from pantry.coordinators.models import Coordinator
@@ -17,7 +18,7 @@ AIMED_AT_BEA = {
     "email": "bea@example.org", "name": "Mallory", "password": "mallory's long password",
     "confirm": "mallory's long password", "new_password": "mallory's long password", "language": "es",
     "reason": "Because I say so.", "answer": "Bea agrees to leave.", "remove": "2", "keep": "-2",
-    "discuss": "-2", "code": "123456", "coordinator": "2", "coordinator_id": "2",
+    "discuss": "-2", "code": "123456", "coordinator": "2", "coordinator_id": "2", "session": "2",
 }
 LAST = {"coordinators.step_down", "coordinators.sign_out"}  # they end Ada's session: tried at the end
 
@@ -25,7 +26,8 @@ LAST = {"coordinators.step_down", "coordinators.sign_out"}  # they end Ada's ses
 def account(session, email):
     session.rollback()
     person = session.scalar(select(Coordinator).where(Coordinator.email == email))
-    return {name: getattr(person, name) for name in ("id", "email", "name", "password_hash", "language", "left_at")}
+    return {name: getattr(person, name) for name in ("id", "email", "name", "password_hash", "language", "left_at",
+                                                      "totp_secret", "two_step_since")}
 
 
 def journal_lines(session):

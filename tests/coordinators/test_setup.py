@@ -1,0 +1,101 @@
+"""The first run without the demo: while no coordinator exists, a one-time link (in the server's log and
+from `flask pantry setup-link`) names the network and makes its first coordinator, signed in; once one
+exists the link is gone (410), and nothing a wrong or reused link sends is written."""
+import logging
+
+import pytest
+from sqlalchemy import func, select
+
+from pantry.coordinators import setup
+from pantry.coordinators.models import Coordinator, Network
+from pantry.journal import JournalEntry
+from tests.conftest import NOW, PASSWORD, csrf_token
+
+CHOICE = {"network": "  Elm Street   Fridges ", "timezone": "America/Chicago", "language": "es", "name": "Ada",
+          "email": "ada@example.org", "password": PASSWORD}
+
+
+def rows(session):
+    session.rollback()
+    return tuple(session.scalar(select(func.count()).select_from(model)) for model in (Coordinator, Network,
+                                                                                        JournalEntry))
+
+
+def test_setup_names_the_network_and_makes_the_first_coordinator_once(app, session):
+    key, languages = app.secret_key, ("en", "es")
+    with pytest.raises(setup.WrongSetupLink):
+        setup.set_up(session, key, setup.token(key)[:-1] + "0", CHOICE, languages, NOW)
+    for field, value, error in (("network", " ", setup.BadNetworkName), ("timezone", "Mars/Olympus", setup.BadZone),
+                                ("language", "xx", setup.BadLanguage)):
+        with pytest.raises(error):
+            setup.set_up(session, key, setup.token(key), {**CHOICE, field: value}, languages, NOW)
+        session.rollback()
+    assert rows(session) == (0, 0, 0)
+    ada = setup.set_up(session, key, setup.token(key), CHOICE, languages, NOW)
+    session.commit()
+    network = setup.network(session)
+    assert (network.name, network.timezone, network.language) == ("Elm Street Fridges", "America/Chicago", "es")
+    assert ada.check_password(PASSWORD) and ada.is_member and ada.language == "es"
+    assert session.scalars(select(JournalEntry.action)).all() == ["coordinator.added", "network.set_up"]
+    with pytest.raises(setup.SetUpAlready):
+        setup.set_up(session, key, setup.token(key), {**CHOICE, "email": "bea@example.org"}, languages, NOW)
+    session.rollback()
+    assert rows(session) == (1, 1, 2)
+
+
+def test_the_token_comes_from_the_secret_key(app):
+    assert setup.token("one key") == setup.token("one key") != setup.token("another key")
+    assert len(setup.token(app.secret_key)) == 40
+
+
+def setup_path(app):
+    return f"/admin/setup/{setup.token(app.secret_key)}"
+
+
+def test_a_fresh_network_says_where_its_setup_link_is(app, client, caplog):
+    with caplog.at_level(logging.WARNING):
+        page = client.get("/admin/sign-in")
+    assert page.status_code == 200 and "This network has no coordinator yet" in page.text
+    assert setup.token(app.secret_key) not in page.text  # the page says where the link is, not what
+    assert f"https://pantry.example{setup_path(app)}" in caplog.text
+    home = client.get("/admin/")
+    assert home.status_code == 302 and "no coordinator yet" in client.get(home.headers["Location"]).text
+
+
+def test_the_setup_page_makes_the_first_coordinator_signed_in(app, client, session):
+    page = client.get(setup_path(app))
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    form = {**CHOICE, "confirm": PASSWORD, "csrf_token": csrf_token(page.text)}
+    refused = client.post(setup_path(app), data={**form, "confirm": "something else"})
+    assert refused.status_code == 422 and rows(session) == (0, 0, 0)
+    answer = client.post(setup_path(app), data=form)
+    assert answer.status_code == 303 and answer.headers["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+    assert rows(session) == (1, 1, 2)
+    again = app.test_client()
+    assert again.get(setup_path(app)).status_code == 410
+    token = csrf_token(again.get("/admin/sign-in").text)
+    reused = again.post(setup_path(app), data={**form, "email": "mallory@example.org", "csrf_token": token})
+    assert reused.status_code == 410 and "This network is set up already" in reused.text
+    assert rows(session) == (1, 1, 2)
+
+
+def test_a_wrong_or_reused_setup_link_is_refused_in_spanish_too(app, client, coordinator):
+    client.set_cookie("lang", "es")
+    used = client.get(setup_path(app))
+    assert used.status_code == 410 and "Esta red ya está configurada" in used.text
+
+
+def test_a_wrong_link_is_not_found(app, client, session):
+    answer = client.get("/admin/setup/" + "0" * 40)
+    assert answer.status_code == 404 and "This setup link is not right." in answer.text
+    assert rows(session) == (0, 0, 0)
+
+
+def test_the_command_prints_the_link_until_a_coordinator_exists(app, runner, session):
+    printed = runner.invoke(args=["pantry", "setup-link"])
+    assert printed.exit_code == 0 and printed.output.strip() == f"https://pantry.example{setup_path(app)}"
+    session.add(Coordinator(email="ada@example.org"))
+    session.commit()
+    refused = runner.invoke(args=["pantry", "setup-link"])
+    assert refused.exit_code != 0 and "has a coordinator already" in refused.output
