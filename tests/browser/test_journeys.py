@@ -174,7 +174,7 @@ def test_a_coordinator_makes_a_site_an_item_and_their_labels(phone, session):
     expect(main).to_contain_text("Added Rice 1 kg.")
 
     phone.get_by_role("navigation", name="Main").get_by_role("link", name="Sites").click()
-    phone.get_by_role("navigation", name="This site").get_by_role("link", name="Labels").click()
+    phone.get_by_role("navigation", name="Library Fridge", exact=True).get_by_role("link", name="Labels").click()
     expect(heading(phone)).to_have_text("Labels at Library Fridge")
     expect(phone.get_by_role("radio", name="This site: every item")).to_be_checked()
     phone.get_by_role("button", name="Make the label").click()
