@@ -10,7 +10,7 @@ from flask import url_for
 
 from pantry.care import rules as care
 from pantry.clock import deployment_zone, local_today
-from pantry.coordinators import invitations, membership, recovery, reviews
+from pantry.coordinators import invitations, membership, recovery, reviews, setup
 from pantry.database import utcnow
 from pantry.shifts import planning, signups
 from pantry.sites import rules as site_rules
@@ -182,6 +182,17 @@ def public_pages(page, world):
     yield from needs_pages(page, world, go, submit)
 
 
+def first_run_pages(page, app):
+    """A network with no coordinator yet (nothing seeded): the sign-in page says where the setup
+    link is, and the setup page it opens, also refused (form errors)."""
+    go(page, "/admin/sign-in")
+    yield page, "coordinator sign-in, before the first coordinator"
+    go(page, setup.link("", app.secret_key))
+    yield page, "the first-run setup page"
+    submit(page, "main form", network="")
+    yield page, "the first-run setup, refused (form errors)"
+
+
 def coordinator_pages(page, app, world):
     """Sign in, then every coordinator screen that answers GET, found in the url_map, and the
     states reached by a post: a refused form, a new invitation's link."""
@@ -201,6 +212,7 @@ def coordinator_pages(page, app, world):
         if rule.endpoint.startswith("coordinators.") and "GET" in rule.methods
         and rule.endpoint != "coordinators.sign_in" and not rule.rule.endswith(NOT_PAGES)
         and "/photos/" not in rule.rule  # a report's photo is an image, not a page
+        and rule.endpoint != "coordinators.set_up"  # only before the first coordinator: first_run_pages
     ]
     for rule in rules:
         assert rule.arguments <= values.keys(), f"{rule.rule}: seed a value for {rule.arguments - values.keys()}"

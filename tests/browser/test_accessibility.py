@@ -16,7 +16,7 @@ import pytest
 
 from tests.browser import checks
 from tests.browser.conftest import PHONE
-from tests.browser.pages import LOCALES, coordinator_pages, go, public_pages, seed
+from tests.browser.pages import LOCALES, coordinator_pages, first_run_pages, go, public_pages, seed
 
 pytestmark = pytest.mark.once  # what it checks does not depend on the database
 
@@ -65,6 +65,16 @@ def test_every_coordinator_screen(tab, axe_source, session, app):
     world = seed(session, app)
     problems = []
     for shown, what in coordinator_pages(page, app, world):
+        problems += examine(shown, language, scheme, what, walk, axe_source)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("tab", [("en", "light"), ("es", "dark")], ids=["en-light", "es-dark"], indirect=True)
+def test_the_first_run_pages(tab, axe_source, session, app):
+    """Before the first coordinator exists (nothing seeded): the sign-in page and the setup page."""
+    language, scheme, page, walk = tab
+    problems = []
+    for shown, what in first_run_pages(page, app):
         problems += examine(shown, language, scheme, what, walk, axe_source)
     assert not problems, "\n".join(problems)
 

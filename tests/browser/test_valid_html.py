@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import PHONE, ROOT, _missing
-from tests.browser.pages import LOCALES, coordinator_pages, public_pages, seed
+from tests.browser.pages import LOCALES, coordinator_pages, first_run_pages, public_pages, seed
 from tests.conftest import empty_tables
 
 pytestmark = pytest.mark.once  # what it checks does not depend on the database
@@ -51,11 +51,14 @@ def every_page(browser, server, session, app):
     for language, locale in LOCALES.items():
         session.rollback()  # the last walk's reads: SQLite refuses a write from an old snapshot
         empty_tables(session)
-        world = seed(session, app)
+        session.commit()
         context = browser.new_context(**{**PHONE, "locale": locale}, base_url=server, service_workers="block")
         context.set_default_timeout(10_000)
         page = context.new_page()
         try:
+            for what, html in sent_pages(page, first_run_pages(page, app)):  # before anything is seeded
+                yield f"{language}: {what}", html
+            world = seed(session, app)
             for walk in (public_pages(page, world), coordinator_pages(page, app, world)):
                 for what, html in sent_pages(page, walk):
                     yield f"{language}: {what}", html

@@ -25,7 +25,10 @@ from pantry.sites.models import Site
 from pantry.stock import ledger
 from pantry.stock.errors import (
     AlreadyCorrected,
+    BadDate,
     BadEntry,
+    BadKey,
+    BadQuantity,
     CannotCorrect,
     IdempotencyConflict,
     UndoExpired,
@@ -172,7 +175,7 @@ class LedgerMachine(RuleBasedStateMachine):
     @staticmethod
     def check(entry):
         if not isinstance(entry.key, str) or not ledger.KEY_RE.fullmatch(entry.key):
-            return BadEntry
+            return BadKey
         for name in ("site_id", "item_id", "batch_id", "corrects_id"):
             value = getattr(entry, name)
             if value is not None and type(value) is not int:
@@ -180,9 +183,13 @@ class LedgerMachine(RuleBasedStateMachine):
         if entry.kind == "correction":
             return BadEntry if entry.corrects_id is None else None
         least = 0 if entry.kind == "count" else 1
-        if type(entry.quantity) is not int or not least <= entry.quantity <= ledger.LARGEST_QUANTITY:
+        if type(entry.quantity) is not int:
             return BadEntry
-        if entry.best_before is not None and (entry.kind != "restock" or type(entry.best_before) is not date):
+        if not least <= entry.quantity <= ledger.LARGEST_QUANTITY:
+            return BadQuantity
+        if entry.best_before is not None and entry.kind != "restock":
+            return BadDate
+        if entry.best_before is not None and type(entry.best_before) is not date:
             return BadEntry
         return None
 
