@@ -1,5 +1,5 @@
 """The first run: while no coordinator exists, the sign-in page says where the setup link is (and the
-server's log gets it, once per process), and the link's page names the network and makes its first
+server's log gets it, once per app), and the link's page names the network and makes its first
 coordinator, signed in. Once a coordinator exists, the link answers 410."""
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -13,17 +13,17 @@ from pantry.database import commit_write, utcnow
 from pantry.extensions import db
 from pantry.languages import names
 
-_told = set()  # the secrets whose setup link this process has logged
+TOLD = "pantry.setup_link_told"  # in app.extensions: this app has logged its setup link
 
 
 def first_run():
     """Whether the network waits for its first coordinator; the server's log then gets the setup
-    link (once per process), and /admin/sign-in says where to find it."""
+    link (once per app), and /admin/sign-in says where to find it."""
     if not setup.needed(db.session):
         return False
     config = current_app.config
-    if config["SECRET_KEY"] not in _told:
-        _told.add(config["SECRET_KEY"])
+    if not current_app.extensions.get(TOLD):
+        current_app.extensions[TOLD] = True
         current_app.logger.warning("This network has no coordinator yet. Set it up at %s",
                                    setup.link(config["BASE_URL"], config["SECRET_KEY"]))
     return True
