@@ -11,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 
 from pantry.forms import json_object  # noqa: F401  (the API reads JSON as every door does)
 from pantry.refusals import Refusal
-from pantry.text import KEY_PATTERN
 
 MOVEMENT_KINDS = ("take", "restock", "discard", "count")
 MOVEMENT_FIELDS = ("key", "kind", "item", "quantity", "best_before")
@@ -106,7 +105,7 @@ def _common(payload, names, problems):
         if name not in names:
             problems[name] = [_l("This is not a field here.")]
     key = payload.get("key")
-    if not isinstance(key, str) or not re.fullmatch(KEY_PATTERN, key):
+    if not isinstance(key, str):  # its shape is the rule's (pantry.needs.asks.check_key)
         problems["key"] = [_l("Send an idempotency key of 8 to 64 letters, digits, - or _.")]
     return key
 

@@ -3,8 +3,10 @@ idempotency key; and every bad body, refused in JSON with a code, writing nothin
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import func, select
 
 from pantry.clock import local_today
+from pantry.needs.models import Ask, Promise
 from pantry.stock.models import Movement
 from tests.api.conftest import csrf, post_movement
 from tests.books import movements, stock_of
@@ -223,3 +225,18 @@ def test_reading_the_write_address_is_405(client, network):
     assert answer.status_code == 405
     assert answer.json["code"] == "method_not_allowed"
     assert "POST" in answer.headers["Allow"]
+
+
+@pytest.mark.parametrize("kind", ["asks", "promises"])
+@pytest.mark.parametrize("bad", ["short", "k" * 65, "has spaces in it", "trailing-newline\n", 12345678901, None])
+def test_an_ask_or_a_promise_with_a_bad_key_is_422_on_the_key_and_writes_nothing(client, session, network, kind, bad):
+    """The key's shape is the rule's to refuse (one check of one fact); the answer names the key
+    like a movement's does."""
+    body = {"item": network.beans.id, **({"quantity": 2, "day": local_today().isoformat()} if kind == "promises" else {})}
+    if bad is not None:
+        body["key"] = bad
+    answer = client.post(f"/api/v1/sites/corner-fridge/{kind}", json=body, headers={"X-CSRFToken": csrf(client)})
+    assert answer.status_code == 422, answer.json
+    assert answer.json["code"] == "invalid" and list(answer.json["fields"]) == ["key"]
+    assert session.scalar(select(func.count()).select_from(Ask)) == 0
+    assert session.scalar(select(func.count()).select_from(Promise)) == 0
