@@ -34,5 +34,7 @@ def shape(one):
         "visits": one.visits, "days_with_a_visit": one.days_cared,
         "readings": one.readings, "readings_in_range": one.readings_in_range,
         "shifts_done": one.shifts_done, "volunteer_hours": round(one.volunteer_hours, 1),
+        "asks": one.asks, "promises_kept": one.promises_kept, "brought_as_promised": one.brought_as_promised,
         "excursions": one.excursions, "excursions_putting_food_in_question": one.excursions_flagged,
+        "batches_put_in_question": one.batches_flagged, "flags_cleared": one.flags_cleared,
     }

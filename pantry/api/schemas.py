@@ -151,7 +151,13 @@ IMPACT = {
         "taken_without_weight": {"type": "integer", "description": "Items taken whose item has no weight."},
         "visits": COUNT, "days_with_a_visit": COUNT, "readings": COUNT, "readings_in_range": COUNT,
         "shifts_done": COUNT, "volunteer_hours": {"type": "number", "minimum": 0},
+        "asks": COUNT, "promises_kept": COUNT,
+        "brought_as_promised": {"type": "integer", "minimum": 0,
+                                "description": "What restocks brought of the promises for the range's days."},
         "excursions": COUNT, "excursions_putting_food_in_question": COUNT,
+        "batches_put_in_question": COUNT,
+        "flags_cleared": {"type": "integer", "minimum": 0,
+                          "description": "Of those batches, the flags a coordinator cleared with a reason."},
     }),
     "Impact": record("What the network achieved from `first_day` to `last_day` (local days, both included).", {
         "first_day": DAY, "last_day": DAY,

@@ -17,6 +17,8 @@ history. The definitions match the coordinators' CSV exports of the same days li
 - readings, and those in range;
 - shifts done (marked done, not cancelled, starting in the range) and volunteer hours: each
   such shift's length times the people signed up for it;
+- asks made in the range, and promises for a day of the range that restocks kept (what they
+  brought, too); a promise that lapsed is never counted, since nobody is blamed;
 - excursions that began in the range, and those that put food in question;
 - of those excursions, the batches put in question ("check before eating") and the flags a
   coordinator cleared with a reason (whenever it was cleared: a month's excursions, told whole)."""
@@ -27,6 +29,7 @@ from sqlalchemy import case, func, select
 
 from pantry.care.models import CareRecord, Excursion, Flag, Reading
 from pantry.clock import day_start, deployment_zone
+from pantry.needs.models import Ask, Promise
 from pantry.shifts.models import Shift
 from pantry.stock.models import DISCARD_REASONS, Item, Movement
 
@@ -50,6 +53,9 @@ class Figures:
     readings_in_range: int = 0
     shifts_done: int = 0
     volunteer_minutes: int = 0
+    asks: int = 0
+    promises_kept: int = 0
+    brought_as_promised: int = 0
     excursions: int = 0
     excursions_flagged: int = 0
     batches_flagged: int = 0
@@ -110,6 +116,8 @@ def figures(session, sites, within):
         _care(session, found, start, end)
         _readings(session, found, start, end)
         _shifts(session, found, start, end)
+        _asks(session, found, start, end)
+        _promises_kept(session, found, within)
         _excursions(session, found, start, end)
         _flags(session, found, start, end)
     network = Figures()
@@ -185,6 +193,28 @@ def _shifts(session, found, start, end):
     for site_id, starts_at, ends_at, taken in rows:
         found[site_id].shifts_done += 1
         found[site_id].volunteer_minutes += round((ends_at - starts_at).total_seconds() / 60) * taken
+
+
+def _asks(session, found, start, end):
+    rows = session.execute(
+        select(Ask.site_id, func.count())
+        .where(*_window(Ask.created_at, found, start, end, Ask.site_id))
+        .group_by(Ask.site_id)
+    )
+    for site_id, every in rows:
+        found[site_id].asks = every
+
+
+def _promises_kept(session, found, within):
+    """By the promise's day (a local day, as the range's are), along its site's index."""
+    rows = session.execute(
+        select(Promise.site_id, func.count(Promise.kept_at), func.sum(Promise.brought))
+        .where(Promise.site_id.in_(list(found)), Promise.day >= within.first, Promise.day <= within.last,
+               Promise.cancelled_at.is_(None))
+        .group_by(Promise.site_id)
+    )
+    for site_id, kept, brought in rows:
+        found[site_id].promises_kept, found[site_id].brought_as_promised = kept, int(brought or 0)
 
 
 def _excursions(session, found, start, end):

@@ -74,6 +74,8 @@ def figure_words(figures):
           share=share(figures.readings_in_range, figures.readings)),
         _("Shifts done: %(count)d · volunteer hours: %(hours)s", count=figures.shifts_done,
           hours=format_decimal(round(figures.volunteer_hours, 1))),
+        _("Asks from neighbours: %(asks)d · promises kept: %(kept)d, bringing %(brought)d items",
+          asks=figures.asks, kept=figures.promises_kept, brought=figures.brought_as_promised),
         _("Times too warm: %(count)d, of which %(flagged)d put food in question", count=figures.excursions,
           flagged=figures.excursions_flagged),
     ]

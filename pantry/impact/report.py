@@ -56,7 +56,7 @@ COLUMNS = (["site", "first_day", "last_day", "days", "taken", "added"]
            + [f"discarded_{reason}" for reason in REASONS]
            + ["sent", "received", "corrected", "estimated_kg_taken", "taken_without_weight", "visits",
               "days_with_a_visit", "readings", "readings_in_range", "shifts_done", "volunteer_hours",
-              "excursions", "excursions_putting_food_in_question", "batches_put_in_question", "flags_cleared"])
+              "asks", "promises_kept", "brought_as_promised", "excursions", "excursions_putting_food_in_question", "batches_put_in_question", "flags_cleared"])
 
 
 def line(name, figures, within):
@@ -66,4 +66,4 @@ def line(name, figures, within):
             figures.sent, figures.received, figures.corrected, round(figures.kilograms, 1),
             figures.taken_without_weight, figures.visits, figures.days_cared, figures.readings,
             figures.readings_in_range, figures.shifts_done, round(figures.volunteer_hours, 1),
-            figures.excursions, figures.excursions_flagged, figures.batches_flagged, figures.flags_cleared]
+            figures.asks, figures.promises_kept, figures.brought_as_promised, figures.excursions, figures.excursions_flagged, figures.batches_flagged, figures.flags_cleared]

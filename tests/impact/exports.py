@@ -52,11 +52,12 @@ def _movement(figures, row):
         figures.corrected += delta
 
 
-UNEXPORTED = {"excursions", "excursions_flagged", "batches_flagged", "flags_cleared"}
+UNEXPORTED = {"excursions", "excursions_flagged", "batches_flagged", "flags_cleared", "asks", "promises_kept",
+              "brought_as_promised"}
 
 
 def comparable(figures):
-    """Everything the exports can tell (the excursions and their flags have no export of their own)."""
+    """Everything the exports can tell (the excursions and their flags, the asks and the promises have no export of their own)."""
     return {name: value for name, value in vars(figures).items() if name not in UNEXPORTED}
 
 

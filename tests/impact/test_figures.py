@@ -104,3 +104,35 @@ def _play(session, kind, sites, site, item, quantity, reason, at):
         session.commit()
     except LedgerError:
         session.rollback()
+
+
+def test_asks_of_the_range_and_the_promises_its_days_kept_are_counted(session, make_site, make_item):
+    """Issue 17 point 1, "asks and promises kept": by the ask's moment and the promise's local
+    day; a cancelled or lapsed promise is not counted anywhere (nobody is blamed)."""
+    from pantry.needs import asks, promises
+
+    fridge, other, milk = make_site("Corner Fridge"), make_site("Library Shelf"), make_item("Milk 1 L")
+    today = date(2026, 11, 20)  # NOW's day in New York
+
+    def promised(quantity, day, now=NOW, token=None):
+        made = key()
+        return promises.promise(session, fridge.id, milk.id, quantity, day, made,
+                                token or promises.manage_token("s", made), now, 50)
+
+    with writer():
+        asks.ask(session, fridge.id, key(), NOW, item_id=milk.id)
+        asks.ask(session, fridge.id, key(), NOW - timedelta(days=3), item_id=milk.id)
+        asks.ask(session, fridge.id, key(), NOW - timedelta(days=40), item_id=milk.id)  # before the range
+        asks.ask(session, other.id, key(), NOW, name="Diapers size 5")
+        kept, partly = promised(2, today), promised(3, today)
+        promised(1, today - timedelta(days=1), now=NOW - timedelta(days=1))  # lapsed: its day ended unkept
+        promised(4, today, token="cancelled-promise-token")
+        promises.cancel_promise(session, "cancelled-promise-token", NOW)
+        ledger.restock(session, fridge.id, milk.id, 4, key(), NOW + timedelta(minutes=5))
+        session.commit()
+    found, network = figures(session, [fridge, other], Range(today - timedelta(days=29), today))
+    session.refresh(kept), session.refresh(partly)
+    assert (kept.kept, partly.brought) == (True, 2)
+    assert (found[fridge.id].asks, found[other.id].asks, network.asks) == (2, 1, 3)
+    assert (found[fridge.id].promises_kept, found[fridge.id].brought_as_promised) == (1, 4)
+    assert (network.promises_kept, network.brought_as_promised) == (1, 4)
