@@ -10,6 +10,7 @@ reading back in range. Food restocked after that reading is never flagged."""
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select, update
 
+from pantry import journal
 from pantry.care.models import Excursion, Flag, Reading
 from pantry.refusals import Refusal
 from pantry.stock.entries import within_ids
@@ -101,13 +102,20 @@ def in_fridge(session, site_id, since, until):
 
 
 def flag(session, excursion, until):
-    """Flag the cold-chain batches in the fridge during `excursion` (up to `until`), each once."""
+    """Flag the cold-chain batches in the fridge during `excursion` (up to `until`), each once,
+    and tell the journal (by Pantry itself: the thermometer's reading, not a person, did it)."""
     found = in_fridge(session, excursion.site_id, excursion.started_at, until)
     known = set(session.scalars(select(Flag.batch_id).where(Flag.excursion_id == excursion.id)))
-    for batch_id in sorted(found - known):
+    new = sorted(found - known)
+    for batch_id in new:
         session.add(Flag(excursion_id=excursion.id, batch_id=batch_id, site_id=excursion.site_id, flagged_at=until))
     if excursion.flagged_at is None:
         excursion.flagged_at = until
+    if new:
+        names = session.scalars(select(Item.name).join(Batch, Batch.item_id == Item.id)
+                                .where(Batch.id.in_(new)).distinct().order_by(Item.name)).all()
+        journal.record(session, None, "food.put_in_question", ", ".join(names), {},
+                       {"batches": len(new), "warm_since": excursion.started_at}, until, site=excursion.site_id)
     session.flush()
 
 

@@ -20,6 +20,8 @@ KINDS = {
     "site": _l("Sites"), "item": _l("Items"), "target": _l("Targets"), "label": _l("Labels"),
     "ledger": _l("Corrections and counts"), "shift": _l("Shifts"), "invitation": _l("Invitations"),
     "coordinator": _l("Coordinators"), "review": _l("Reviews"), "network": _l("The network"),
+    "food": _l("Food in question"), "report": _l("Reports"), "suggestion": _l("Suggestions"),
+    "message": _l("Messages"), "webhook": _l("Webhooks"),
 }
 ACTIONS = {
     "site.added": _l("added a site"), "site.changed": _l("changed a site"),
@@ -44,6 +46,21 @@ ACTIONS = {
     "review.opened": _l("opened a review"), "review.voted": _l("voted in a review"),
     "review.answered": _l("answered a review"), "review.new_round": _l("a review goes to a new round"),
     "review.closed": _l("a review closed"),
+    "coordinator.reset_mailed": _l("was mailed a link to set a new password"),
+    "coordinator.recovery_asked": _l("asked for a new sign-in link for a coordinator"),
+    "coordinator.recovery_agreed": _l("agreed to a new sign-in link for a coordinator"),
+    "coordinator.recovery_handed": _l("handed a new sign-in link over in person"),
+    "coordinator.recovery_told": _l("was told a new sign-in link was handed over"),
+    "ledger.transferred": _l("moved food to another site"),
+    "food.put_in_question": _l("put food in question: it was in the fridge while it was warm"),
+    "food.flag_cleared": _l("cleared food put in question, with a reason"),
+    "report.closed": _l("closed a report"), "report.not_true": _l("marked a report as not true"),
+    "site.located": _l("placed a site on the map"), "item.named": _l("named an item in another language"),
+    "suggestion.dismissed": _l("dismissed a suggestion"), "suggestion.made_item": _l("made a suggestion an item"),
+    "suggestion.same_item": _l("counted a suggestion for an item"),
+    "message.retried": _l("sent a message again"),
+    "webhook.added": _l("added a webhook"), "webhook.removed": _l("removed a webhook"),
+    "webhook.enabled": _l("turned a webhook back on"),
 }
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from pantry.care import excursions, rules
 from pantry.care.models import Excursion, Flag
+from pantry.journal import JournalEntry
 from pantry.stock import ledger
 from pantry.stock.models import Batch
 from tests.conftest import key
@@ -66,6 +67,9 @@ def test_three_warm_hours_flag_exactly_the_cold_batches_in_the_fridge(session, m
     excursion = session.scalars(select(Excursion).order_by(Excursion.id)).first()
     assert excursion.length(T0) == timedelta(hours=3) and excursion.length_known and excursion.warmest == 8.0
     assert set(excursions.questioned(session, fridge.id)) == flagged(session, fridge)
+    told = session.scalars(select(JournalEntry).where(JournalEntry.action == "food.put_in_question")).all()
+    assert [(line.who, line.coordinator_id, line.site_id, line.subject, line.after_values["batches"])
+            for line in told] == [("Pantry", None, fridge.id, "Milk, Yogurt", 2)]
 
 
 def test_a_short_excursion_flags_nothing(session, make_site, cold):
