@@ -8,10 +8,10 @@ What the other areas call (all in the caller's transaction; they only flush):
   site's followers, phones and webhooks (kinds in `KINDS`), and the coordinators if asked;
 - `post(session, recipient, event, letter, now, payload=...)`: one message to one recipient
   ("coordinator:3", "sign-up:12"), written by the letter registered under that name;
-- `letter(name)`, `addressee(sort)`, `audience(name)`, `job(name, every)`: decorators with
+- `letter(name)`, `addressee(sort)`, `audience(name)`, `job(name, every)`, `headline(kind)`: decorators with
   which the floors above teach the outbox how to write, whom to reach and what to run."""
 from pantry.outbox.news import KINDS, announce
 from pantry.outbox.queue import post
-from pantry.outbox.registry import Addressee, Letter, addressee, audience, job, letter
+from pantry.outbox.registry import Addressee, Letter, addressee, audience, headline, job, letter
 
-__all__ = ["KINDS", "Addressee", "Letter", "addressee", "announce", "audience", "job", "letter", "post"]
+__all__ = ["KINDS", "Addressee", "Letter", "addressee", "announce", "audience", "headline", "job", "letter", "post"]

@@ -12,7 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from pantry.outbox import queue
 from pantry.outbox.models import Follower, News, PushSubscription, Webhook
-from pantry.outbox.registry import AUDIENCES
+from pantry.outbox.registry import AUDIENCES, HEADLINES
 
 # The kinds of news, in the order the follow form offers them.
 KINDS = {
@@ -92,6 +92,8 @@ def headline(news):
     site, payload = news.site.name, news.payload
     if payload.get("title"):
         return _("%(site)s: %(title)s", site=site, title=payload["title"])
+    if news.kind in HEADLINES:  # an area above says its own news in words (registry.headline)
+        return HEADLINES[news.kind](site, payload)
     lines = {
         "needs": lambda: _("%(site)s has run out of %(item)s", site=site, item=payload.get("item", "")),
         "warm": lambda: _("%(site)s is too warm", site=site),

@@ -15,6 +15,7 @@ ADDRESSEES = {}  # recipient sort ("coordinator", "sign-up", "follower") -> fn(s
 LETTERS = {}  # letter name -> fn(message, addressee, context) -> Letter
 AUDIENCES = {}  # audience name -> fn(session) -> list of recipients ("coordinator:3", ...)
 JOBS = {}  # job name -> (every, fn(app, now) -> str)
+HEADLINES = {}  # kind of news -> fn(site name, payload) -> one line, in the current language
 
 
 @dataclass
@@ -43,6 +44,13 @@ def audience(name):
     def register(find):
         AUDIENCES[name] = find
         return find
+    return register
+
+
+def headline(kind):
+    def register(say):
+        HEADLINES[kind] = say
+        return say
     return register
 
 

@@ -9,10 +9,12 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import case, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from pantry import outbox
 from pantry.reports.errors import (
     AlreadyClosed,
     NoteHasContact,
@@ -22,7 +24,7 @@ from pantry.reports.errors import (
     UnknownKind,
     UnknownReport,
 )
-from pantry.reports.models import KINDS, Report, ReportEntry, ReportPhoto
+from pantry.reports.models import KINDS, REPORTED, Report, ReportEntry, ReportPhoto
 
 NOTE_LENGTH = 280
 REASON_LENGTH = 200
@@ -90,11 +92,12 @@ def report(session, site, word, now, *, window):
         .values(closed_at=now, closed_how="lapsed").execution_options(synchronize_session=False)
     )
     insert_or_skip = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(
+    opened = session.execute(
         insert_or_skip(Report)
         .values(site_id=site.id, kind=word.kind, people=0, first_reported_at=now, last_reported_at=now)
         .on_conflict_do_nothing(index_elements=["site_id", "kind"], index_where=Report.closed_at.is_(None))
-    )
+        .returning(Report.id)
+    ).first() is not None
     report_id = session.execute(
         update(Report).where(*open_of_kind)
         .values(people=Report.people + 1,
@@ -109,7 +112,16 @@ def report(session, site, word, now, *, window):
         entry.photo = ReportPhoto(media_type=photo.media_type, width=photo.width, height=photo.height,
                                   data=photo.data, created_at=now)
     session.flush()
+    if opened:  # a second phone's word joins the report: its followers were told once
+        outbox.announce(session, site, "reports", {"kind": word.kind, "path": f"/sites/{site.slug}#reports"}, now,
+                        key=f"report:{report_id}", coordinators=True)
     return entry
+
+
+@outbox.headline("reports")
+def _headline(site, payload):
+    """Followers, phones and group chats hear the kind of problem, never the note or the photo."""
+    return _("%(site)s: %(reported)s", site=site, reported=REPORTED.get(payload.get("kind"), REPORTED["other"]))
 
 
 def close_fixed(session, site_id, fix, now):

@@ -191,3 +191,26 @@ def test_a_reason_over_200_characters_is_refused(session, report):
     with pytest.raises(errors.ReasonTooLong):
         rules.close(session, entry.report_id, "x" * 201, "ana@example.org", key(), NOW)
     assert open_reports(session)[0].closed_at is None
+
+
+def test_a_new_report_tells_its_followers_and_the_coordinators_once(app, session, report, fridge, coordinator):
+    """Issue 13 point 3 through the outbox: the report that opens is news (its kind, never its
+    note); the words that join it within the window are not told again."""
+    from pantry.outbox.models import Follower, Message, News
+    from pantry.outbox.news import document, headline
+
+    follower = Follower(site_id=fridge.id, email="ana@example.org", kinds=["reports"], language="en",
+                        nonce="n" * 32, created_at=NOW - timedelta(hours=1), confirmed_at=NOW - timedelta(hours=1))
+    session.add(follower)
+    session.commit()
+    report("dirty", note="Someone spilled milk on the shelf", now=NOW)
+    report("dirty", now=NOW + timedelta(minutes=20))
+    [news] = session.scalars(select(News)).all()
+    assert (news.kind, news.site_id, news.payload["kind"]) == ("reports", fridge.id, "dirty")
+    told = sorted(message.recipient for message in session.scalars(select(Message)))
+    assert told == sorted([f"follower:{follower.id}", f"coordinator:{coordinator.id}"])
+    with app.test_request_context():
+        assert headline(news) == "Corner Fridge: Reported dirty"
+        assert "milk" not in str(document(news))
+    report("empty", now=NOW + timedelta(minutes=30))
+    assert session.scalar(select(func.count()).select_from(News)) == 2
