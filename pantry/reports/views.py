@@ -87,6 +87,9 @@ def _site_or_404(slug):
 
 
 def _form_page(site, form, status=200):
+    if status >= 400 and wants_json():  # the phone's outbox sent it: each field's problem, in words
+        fields = {name: [str(message) for message in messages] for name, messages in form.errors.items()}
+        return jsonify(code="invalid", message=_("Nothing was sent: please check the report."), fields=fields), status
     page = render_template("reports/new.html", site=site, form=form, note_length=rules.NOTE_LENGTH)
     # Keys are made per page: a page from the back button must not resend an old one.
     return page, status, {"Cache-Control": "no-store"}

@@ -1,7 +1,8 @@
 /* Pantry's one script: the offline outbox. Every form works without it; with it, a tap at
    the fridge ("Took 1", "I added 6") is first kept on this phone (IndexedDB), then sent, and
-   sent again when the connection returns, until the server has it. Each entry keeps its
-   idempotency key, so a resend is never counted twice. The service worker loads this file
+   sent again when the connection returns, until the server has it; a report sent without
+   signal waits there too, with its photo. Each entry keeps its idempotency key, so a resend
+   is never counted twice. The service worker loads this file
    too (importScripts) to send the outbox by Background Sync: the page part needs a document. */
 "use strict";
 
@@ -82,12 +83,30 @@ const Outbox = (() => {
     return { key, url: form.action, body, token: String(data.get("csrf_token") || ""), tokenUrl, at: Date.now() };
   }
 
+  /* A report from its form: the fields as text and the photo as it will be sent (a Blob keeps
+     in IndexedDB), posted as the same multipart form the page sends without JavaScript. */
+  function reportFrom(form, key, photo, tokenUrl) {
+    const data = new FormData(form), fields = {};
+    for (const [name, value] of data) if (typeof value === "string") fields[name] = value;
+    fields.key = key;
+    return { key, url: form.action, fields, photo: photo || null, token: String(fields.csrf_token || ""), tokenUrl, at: Date.now() };
+  }
+
+  function bodyOf(entry) {
+    if (!entry.fields) return { body: JSON.stringify(entry.body), type: { "Content-Type": "application/json" } };
+    const data = new FormData();
+    for (const [name, value] of Object.entries(entry.fields)) data.set(name, name === "csrf_token" ? entry.token : value);
+    if (entry.photo) data.set("photo", entry.photo, entry.photo.name || "photo.jpg");
+    return { body: data, type: {} }; // the browser writes the multipart boundary
+  }
+
   async function post(entry) {
     const signal = self.AbortSignal && AbortSignal.timeout ? AbortSignal.timeout(TIMEOUT_MS) : undefined;
+    const { body, type } = bodyOf(entry);
     try {
       const response = await fetch(entry.url, {
-        method: "POST", credentials: "same-origin", signal, body: JSON.stringify(entry.body),
-        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": entry.token },
+        method: "POST", credentials: "same-origin", signal, body,
+        headers: { ...type, Accept: "application/json", "X-CSRFToken": entry.token },
       });
       let json = null;
       if ((response.headers.get("Content-Type") || "").includes("json")) json = await response.json().catch(() => null);
@@ -155,7 +174,7 @@ const Outbox = (() => {
     return send();
   }
 
-  return { SYNC_TAG: "pantry-outbox", database, put, count, used, forget, newKey, entryFrom, flush };
+  return { SYNC_TAG: "pantry-outbox", database, put, count, used, forget, newKey, entryFrom, reportFrom, flush };
 })();
 
 if (self.document) (() => {
@@ -217,6 +236,58 @@ if (self.document) (() => {
     const slow = setTimeout(showWaiting, navigator.onLine ? 1500 : 0);
     await sendNow();
     clearTimeout(slow);
+  }
+
+  /* A photo from the camera is often 4000 px and several MB: on a weak signal that may never
+     arrive. Drawn again at most 1600 px on its long side (what the server keeps anyway) as a
+     JPEG, it is a tenth of that, and carries no EXIF. What this browser cannot draw (HEIC, or
+     not a picture at all) goes as it is: the server reads it, or says why it cannot. */
+  async function shrunk(file, longest = 1600) {
+    if (!file || !file.size || !self.createImageBitmap) return file;
+    try {
+      const picture = await createImageBitmap(file, { imageOrientation: "from-image" });
+      const scale = Math.min(1, longest / Math.max(picture.width, picture.height));
+      const canvas = document.createElement("canvas");
+      canvas.width = Math.round(picture.width * scale);
+      canvas.height = Math.round(picture.height * scale);
+      canvas.getContext("2d").drawImage(picture, 0, 0, canvas.width, canvas.height);
+      const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", 0.85));
+      return blob && blob.size < file.size ? new File([blob], "photo.jpg", { type: "image/jpeg" }) : file;
+    } catch (error) {
+      return file;
+    }
+  }
+
+  function photoChosen(form) {
+    const input = form.elements.photo;
+    return Boolean(input && input.files && input.files.length);
+  }
+
+  /* A report: with signal, the plain form goes (its answer is the site's page), its photo
+     shrunk first; without, it waits in the outbox with that photo and goes when signal returns. */
+  async function sendReport(form, submitter) {
+    const input = form.elements.photo;
+    const file = input && input.files && input.files[0];
+    const photo = await shrunk(file);
+    if (navigator.onLine) {
+      if (photo !== file && self.DataTransfer) {
+        const chosen = new DataTransfer();
+        chosen.items.add(photo);
+        input.files = chosen.files;
+      }
+      // In a task of its own: a form submitted again while its submit event is still being fired is ignored.
+      return setTimeout(() => native(form, submitter));
+    }
+    const field = form.elements.key;
+    const entry = Outbox.reportFrom(form, (field && field.value) || Outbox.newKey(), photo, script.dataset.token);
+    try {
+      await Outbox.put(entry);
+    } catch (error) {
+      return native(form, submitter); // no storage on this phone: the plain form still works
+    }
+    if (field) field.value = Outbox.newKey();
+    tapped.set(entry.key, { form, submitter });
+    await sendNow();
   }
 
   function native(form, submitter) {
@@ -298,9 +369,14 @@ if (self.document) (() => {
 
   document.addEventListener("submit", (event) => {
     const form = event.target;
-    if (!ready || form.dataset.native || !isLogForm(form)) return;
-    event.preventDefault();
-    submit(form, event.submitter);
+    if (!ready || form.dataset.native) return;
+    if (isLogForm(form)) {
+      event.preventDefault();
+      submit(form, event.submitter);
+    } else if (form.hasAttribute("data-report") && (!navigator.onLine || photoChosen(form))) {
+      event.preventDefault(); // with signal and no photo, the plain form goes as it is
+      sendReport(form, event.submitter);
+    }
   });
 
   window.addEventListener("online", sendNow);

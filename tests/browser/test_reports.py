@@ -105,3 +105,61 @@ def test_a_refused_report_says_why_and_stays_accessible(phone, session, make_sit
     phone.get_by_role("button", name="Send the report").click()
     expect(phone.get_by_role("alert")).to_contain_text("Please leave out phone numbers and email addresses")
     clean(phone, axe_source)
+
+
+def noisy_photo(size=(2400, 1600)):
+    """A camera's photo: detail everywhere, so it is megabytes as a JPEG (a flat colour is not)."""
+    picture = Image.merge("RGB", [Image.effect_noise(size, 60) for _ in range(3)])
+    written = io.BytesIO()
+    picture.save(written, "JPEG", quality=95)
+    return written.getvalue()
+
+
+def reports_of(session):
+    from sqlalchemy import select
+
+    from pantry.reports.models import Report
+    session.rollback()  # the server wrote from another connection
+    return [(found.kind, found.people) for found in session.scalars(select(Report).order_by(Report.id))]
+
+
+@pytest.mark.parametrize("phone", [True], indirect=True)
+def test_the_phone_shrinks_the_photo_before_sending_it(phone, session, make_site):
+    """Issue 13 point 4: with JavaScript, a camera's photo goes at most 1600 px, re-drawn as a
+    JPEG (so a fraction of its bytes, and no EXIF), on a weak signal."""
+    fridge = make_site("Corner Fridge")
+    site_label = issue_tag(session, fridge, "site", utcnow())
+    session.commit()
+    original = noisy_photo()
+    phone.goto(f"/t/{site_label.code}")
+    phone.locator("html[data-outbox=ready]").wait_for(state="attached")
+    with phone.expect_request(lambda request: request.method == "POST" and request.url.endswith("/report")) as sent:
+        report_dirty(phone, site_label.code, original)
+    length = int(sent.value.all_headers()["content-length"])
+    assert length < len(original) / 3, (length, len(original))
+    expect(phone.locator("main")).to_contain_text("Thank you. Reported dirty: you are the first to say so.")
+    assert reports_of(session) == [("dirty", 1)]
+
+
+@pytest.mark.parametrize("phone", [True], indirect=True)
+def test_a_report_without_signal_waits_on_the_phone_with_its_photo(phone, session, make_site):
+    """Issue 13 point 4: the offline outbox keeps a report with its photo until it is sent."""
+    from pantry.reports.models import ReportPhoto
+    fridge = make_site("Corner Fridge")
+    session.commit()
+    phone.goto(f"/sites/{fridge.slug}/report")
+    phone.locator("html[data-outbox=ready]").wait_for(state="attached")
+    phone.context.set_offline(True)
+    phone.get_by_label("Not cold", exact=True).check()
+    phone.get_by_label("A photo (optional)").set_input_files(
+        {"name": "IMG_0002.jpg", "mimeType": "image/jpeg", "buffer": jpeg_with_gps((2000, 1500))})
+    phone.get_by_role("button", name="Send the report").click()
+    expect(phone.locator("main .messages")).to_contain_text("Saved on this phone: 1 entry waiting to send")
+    assert reports_of(session) == []
+
+    phone.context.set_offline(False)  # the browser says "online": the outbox is sent
+    expect(phone.locator("main .messages")).to_contain_text("Thank you. Reported not cold: you are the first to say so.")
+    assert phone.evaluate("() => Outbox.count()") == 0
+    assert reports_of(session) == [("not_cold", 1)]
+    photo = session.scalars(__import__("sqlalchemy").select(ReportPhoto)).one()
+    assert max(photo.width, photo.height) <= 1600

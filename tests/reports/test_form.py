@@ -153,3 +153,21 @@ def test_an_unknown_site_is_404(client):
 def test_the_form_in_spanish(client, fridge):
     page = client.get(f"/sites/{fridge.slug}/report", headers={"Accept-Language": "es"}).text
     assert "¿Algo va mal?" in page and "> Sucio</label>" in page
+
+
+def test_the_phones_outbox_hears_a_refusal_in_json_naming_the_field(client, session, fridge):
+    """A report kept on a phone without signal is sent later by pantry.js, asking for JSON: a
+    refusal must say so in JSON (an HTML page would read as a server failure, retried for ever)."""
+    page = open_form(client, fridge)
+    data = {"csrf_token": csrf_token(page), "key": key(), "kind": "other", "note": "call 555 123 4567"}
+    boundary, body = encode_multipart(data)
+    answer = client.post(f"/sites/{fridge.slug}/report", data=body, headers={"Accept": "application/json"},
+                         content_type=f"multipart/form-data; boundary={boundary}")
+    assert answer.status_code == 422 and answer.json["code"] == "invalid"
+    assert list(answer.json["fields"]) == ["note"] and "phone numbers" in answer.json["fields"]["note"][0]
+    assert counts(session) == (0, 0, 0)
+    data["note"] = "Door will not close"
+    boundary, body = encode_multipart({**data, "kind": "broken"})
+    sent = client.post(f"/sites/{fridge.slug}/report", data=body, headers={"Accept": "application/json"},
+                       content_type=f"multipart/form-data; boundary={boundary}")
+    assert sent.status_code == 201 and sent.json["report"]["kind"] == "broken"
