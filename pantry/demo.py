@@ -43,6 +43,7 @@ def load(session, now, only_if_empty=False):
     visits = volunteers.record_visits(session, places, people, now, hood.today, hood.zone)
     shifts = volunteers.plan_shifts(session, places, now, hood.zone, opened.astimezone(hood.zone).date())
     sign_ups = volunteers.sign_up_volunteers(session, people, now, places)
+    volunteers.neighbours_said(session, places, items, now)
     created = _demo_coordinator(session, opened)
     return _summary(places, items, hood.movements, labels, created, (shifts, sign_ups, visits))
 

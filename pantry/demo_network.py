@@ -213,3 +213,18 @@ FOLLOWERS = [
     ("milo.follows@example.org", ["needs", "shifts"], 18),
     ("iris.follows@example.org", ["warm", "overdue", "shifts"], None),
 ]
+
+# What neighbours said at the sites lately (pantry.reports, pantry.needs), in minutes before `now`.
+# Reports: (site, kind, note, minutes ago for each person who said so); only kinds that nothing in
+# the demo's own history would have put right since. Asks: (site, an item's name or a typed
+# name, minutes ago for each ask); a typed name goes to the coordinators as a suggestion.
+REPORTS = [
+    ("grand-ave-library-pantry", "broken", "The light inside the cabinet is out.", (300, 120, 40)),
+    ("st-brigids-hall-freezer", "other", "The lid sticks: push it down firmly.", (25,)),
+]
+ASKS = [
+    ("fulton-corner-fridge", "Baby formula", (2900, 1500, 600)),
+    ("fulton-corner-fridge", "Diapers size 5", (4000, 2200, 1300, 90)),
+    ("grand-ave-library-pantry", "Peanut butter", (800,)),
+    ("grand-ave-library-pantry", "Gluten-free bread", (3100, 700)),
+]

@@ -1,14 +1,17 @@
 """The demo's volunteers: weekly shift patterns and the shifts they make, sign-ups on the
 coming ones, and three weeks of cleaning visits and thermometer readings, with one fridge
-too warm right now; and a few followers. Played through the shifts', care's and the outbox's
-own rules; the same for the same `now`."""
+too warm right now; a few followers; and what neighbours reported and asked for lately. Played
+through the shifts', care's, the reports', the needs' and the outbox's own rules; the same for
+the same `now`."""
 from datetime import UTC, datetime, time, timedelta
 
 from flask import current_app
 
 from pantry import demo_network as network
 from pantry.care.rules import record_care
+from pantry.needs import asks
 from pantry.outbox import followers
+from pantry.reports import rules as reports
 from pantry.shifts import listing, planning, signups
 from pantry.shifts.models import ShiftPattern
 from pantry.stock import ledger
@@ -89,6 +92,26 @@ def _follow(session, sites, now):
         if number:  # the first site's follower has not opened the confirmation link yet
             follower.confirmed_at = now - timedelta(hours=29)
     session.flush()
+
+
+def neighbours_said(session, places, items, now):
+    """The demo's open reports and this week's asks (demo_network.REPORTS and ASKS). Returns how many."""
+    by_slug = {place.site.slug: place.site for place in places}
+    window = timedelta(hours=current_app.config["REPORT_MERGE_HOURS"])
+    said = 0
+    for slug, kind, note, minutes in network.REPORTS:
+        for ago in minutes:
+            said += 1
+            word = reports.Word(kind, note if ago == minutes[0] else "", f"demo-report-{said:03d}", source="demo")
+            reports.report(session, by_slug[slug], word, now - timedelta(minutes=ago), window=window)
+    for slug, wanted, minutes in network.ASKS:
+        for ago in minutes:
+            said += 1
+            known = items.get(wanted)
+            asks.ask(session, by_slug[slug].id, f"demo-ask-{said:04d}", now - timedelta(minutes=ago),
+                     item_id=known.id if known else None, name=None if known else wanted)
+    session.flush()
+    return said
 
 
 def _reading(rng, usual, limit):

@@ -3,6 +3,7 @@ the same for the same `now`, and loaded at most once. The app fixture checks the
 from datetime import timedelta
 
 import pytest
+import time_machine
 from markupsafe import escape
 from sqlalchemy import func, select
 
@@ -106,6 +107,21 @@ def test_weeks_of_care_with_one_fridge_too_warm_now(app, session, loaded):
     assert 7 <= states[fulton.id].last_reading.celsius <= 8
     assert states[fulton.id].last_reading.taken_at == max(reading.taken_at for reading in readings)
     assert {site.slug for site in sites if states[site.id].cleaning_overdue} == {"grand-ave-library-pantry"}
+
+
+def test_neighbours_have_reported_and_asked_lately(client, session, loaded):
+    """The demo shows what neighbours say: open reports in words on the pages, asks on the needs
+    list, and a typed name as the coordinators' suggestion, never shown publicly as typed."""
+    from pantry.needs.models import Ask, Suggestion
+    from pantry.reports.models import Report
+
+    reports = session.scalars(select(Report).order_by(Report.id)).all()
+    assert [(report.kind, report.people, report.closed_at) for report in reports] == [("broken", 3, None), ("other", 1, None)]
+    with time_machine.travel(NOW + timedelta(minutes=1), tick=False):  # the demo's `now`, a minute on
+        assert "Reported broken" in client.get("/").text
+    assert how_many(session, Ask) == sum(len(minutes) for _site, _wanted, minutes in demo_network.ASKS)
+    assert sorted(session.scalars(select(Suggestion.name))) == ["Diapers size 5", "Gluten-free bread"]
+    assert "Diapers size 5" not in client.get("/sites/fulton-corner-fridge").text
 
 
 def test_the_same_now_gives_the_same_demo_next_to_a_network(session, make_site, make_item):
