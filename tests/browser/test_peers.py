@@ -10,9 +10,9 @@ from playwright.sync_api import expect
 from pantry.coordinators import invitations
 from pantry.database import utcnow
 from tests.browser.conftest import PHONE
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.once  # what it checks does not depend on the database
-PASSWORD = "a long enough password"
 SCORES = {  # remove, no change, discuss further
     "Ada": ("+2", "-2", "0"), "Bea": ("+1", "0", "0"), "Cai": ("+2", "-1", "0"), "Dan": ("-2", "+2", "0"),
 }
