@@ -13,7 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from bench.weight import _Resources, _fetched
+from bench.weight import _fetched, _Resources
 from pantry import create_app
 from pantry.care.rules import record_care
 from pantry.database import utcnow
