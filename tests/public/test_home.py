@@ -1,6 +1,7 @@
 """The network's home page shows one page of sites: the arguments that choose them, bad ones
 refused in words (never a 500), the pages the cache may keep, and statements that do not grow
 with the network."""
+import re
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -160,3 +161,40 @@ def test_the_statements_do_not_grow_with_the_network(app, client, session, netwo
         counted[count] = sent
     assert len(counted[small]) == len(counted[60]), "\n".join(counted[60])
     assert len(counted[60]) <= 14, "\n".join(counted[60])
+
+
+SCANNED_WHOLE = re.compile(r"Seq Scan on (\w+)|^SCAN (\w+)$")
+SMALL = {"site", "item"}  # a network's sites and items: hundreds of rows, read for the page's one sort
+
+
+@pytest.mark.parametrize("query", ["", "?near=Harlem&page=2"])
+def test_each_statement_finds_its_rows_by_an_index(app, client, session, network_of, make_item, query):
+    """The history, the stock, the asks, promises, cleanings, readings and reports are found by
+    the shown sites' ids along an index, never read whole (PostgreSQL with sequential scans off:
+    a Seq Scan left is a missing index; SQLite: a SCAN without an index)."""
+    beans, milk = make_item("Canned beans"), make_item("Milk 1 L", "dairy", "carton")
+    grow(app, session, network_of(30), beans, milk)
+    sent = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().startswith("SELECT"):
+            sent.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        assert client.get(f"/{query}").status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", keep)
+    connection = session.connection()
+    postgres = connection.dialect.name == "postgresql"
+    if postgres:
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+    whole = {}
+    for statement, parameters in sent:
+        plan = connection.exec_driver_sql(("EXPLAIN " if postgres else "EXPLAIN QUERY PLAN ") + statement, parameters)
+        for row in plan:
+            found = SCANNED_WHOLE.search(str(row[0] if postgres else row[-1]).strip())
+            if found and (found[1] or found[2]) not in SMALL:
+                whole.setdefault(found[1] or found[2], statement)
+    session.rollback()
+    assert not whole, whole
