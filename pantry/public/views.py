@@ -63,7 +63,7 @@ def _answer(choice, page):
 
 
 def _home(choice, refusal=None):
-    shown = nearby.sites_page(db.session, choice, current_app.config["HOME_PAGE_SITES"])
+    shown = nearby.sites_page(db.session, choice, max(1, int(current_app.config["HOME_PAGE_SITES"])))
     ids = [site.id for site in shown.sites]
     window = current_app.config["ASK_WINDOW_DAYS"]
     return render_template(
