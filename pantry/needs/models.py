@@ -61,6 +61,7 @@ class Promise(db.Model):
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("brought >= 0 AND brought <= quantity", name="brought_within"),
         Index("ix_promise_site_item_day", "site_id", "item_id", "day"),
+        Index("ix_promise_changed", "changed_at"),  # the home page's version: the network's latest change
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -121,7 +121,7 @@ def find(session, query, language, shown=SHOWN):
 
 def ordered(session, rows, query, items):
     """[(row, km)] sorted: the chosen neighbourhood first, then nearest, then by name."""
-    centre = (query.latitude, query.longitude) if query.located else _centre(session, query.neighbourhood)
+    centre = (query.latitude, query.longitude) if query.located else neighbourhood_centre(session, query.neighbourhood)
     near = query.neighbourhood.casefold()
     placed = [(row, distance_km(centre, (row[4], row[5])) if centre and row[4] is not None else None) for row in rows]
     return sorted(placed, key=lambda pair: (
@@ -129,7 +129,8 @@ def ordered(session, rows, query, items):
     ))
 
 
-def _centre(session, neighbourhood):
+def neighbourhood_centre(session, neighbourhood):
+    """The middle of a neighbourhood's sites that have a location (None without any), to sort by."""
     if not neighbourhood:
         return None
     centre = session.execute(

@@ -14,6 +14,8 @@ from pantry.extensions import db
 from pantry.needs import listing as needs_listing, search
 from pantry.needs.models import Ask, Promise
 from pantry.pages import rendered_pages
+from pantry.public import nearby
+from pantry.refusals import Refusal
 from pantry.reports import listing as reports
 from pantry.shifts.listing import next_shift
 from pantry.shifts.words import shift_time
@@ -34,26 +36,41 @@ NEEDS_ON_HOME = 3
 
 @bp.get("/")
 def home():
-    latest = db.session.execute(select(
-        select(func.max(Movement.id)).scalar_subquery(),
-        select(func.max(Reading.id)).scalar_subquery(),
-        select(func.max(CareRecord.id)).scalar_subquery(),
-        select(func.max(Ask.id)).scalar_subquery(),
-        select(func.max(Promise.changed_at)).scalar_subquery(),
-    )).one()
-    return rendered_pages().page((*latest, *reports.version(db.session)), _home)
+    """A page of the network's sites (pantry.public.nearby). Only the plain pages (a neighbourhood,
+    a page number) are kept rendered; a search by name and a point are rendered each time, and a
+    point is never kept, not even in a cache."""
+    try:
+        choice = nearby.parse(request.args)
+        if not nearby.may_keep(request.args, choice):
+            return _answer(choice, _home(choice))
+        latest = db.session.execute(select(
+            select(func.max(Movement.id)).scalar_subquery(),
+            select(func.max(Reading.id)).scalar_subquery(),
+            select(func.max(CareRecord.id)).scalar_subquery(),
+            select(func.max(Ask.id)).scalar_subquery(),
+            select(func.max(Promise.changed_at)).scalar_subquery(),
+        )).one()
+        return rendered_pages().page((*latest, *reports.version(db.session)), lambda: _home(choice))
+    except Refusal as refusal:
+        return _answer(nearby.Choice(), _home(nearby.Choice(), refusal)), refusal.status
 
 
-def _home():
-    sites = db.session.scalars(select(Site).order_by(Site.name)).all()
-    found = shelves.shelves(db.session, [site.id for site in sites], with_batches=False)
-    summaries = {site_id: shelf.summary() for site_id, shelf in found.items()}
+def _answer(choice, page):
+    response = current_app.make_response(page)
+    if choice.located:
+        response.headers["Cache-Control"] = "no-store"  # a point in the address stays out of caches
+    return response
+
+
+def _home(choice, refusal=None):
+    shown = nearby.sites_page(db.session, choice, max(1, int(current_app.config["HOME_PAGE_SITES"])))
+    ids = [site.id for site in shown.sites]
     window = current_app.config["ASK_WINDOW_DAYS"]
-    needs = needs_listing.needs(db.session, [site.id for site in sites], utcnow(), window, limit=NEEDS_ON_HOME)
     return render_template(
-        "public/home.html", sites=sites, summaries=summaries, needs=needs, cares=_care_states(sites),
-        places=search.neighbourhoods(db.session),
-        reports=_open_reports([site.id for site in sites]),
+        "public/home.html", shown=shown, choice=choice, refusal=refusal, sites=shown.sites,
+        summaries=shelves.summaries(db.session, ids),
+        needs=needs_listing.needs(db.session, ids, utcnow(), window, limit=NEEDS_ON_HOME),
+        cares=_care_states(shown.sites), places=search.neighbourhoods(db.session), reports=_open_reports(ids),
     )
 
 

@@ -12,6 +12,7 @@ from pantry.care import rules as care
 from pantry.clock import deployment_zone, local_today
 from pantry.coordinators import invitations, membership, recovery, reviews, setup
 from pantry.database import utcnow
+from pantry.extensions import db
 from pantry.shifts import planning, signups
 from pantry.sites import rules as site_rules
 from pantry.sites.models import Site
@@ -113,11 +114,37 @@ def submit(page, form_selector, **fields):
         form.locator("button[type=submit]").first.click()
 
 
+@contextmanager
+def a_bigger_network(world):
+    """For a while, the network is more than a home page (HOME_PAGE_SITES, 20): the two sites in a
+    neighbourhood, and 20 more sites after them; then as seeded again, for the pages that follow."""
+    session, now = db.session, utcnow()
+    world.fridge.neighbourhood, world.fridge.latitude, world.fridge.longitude = "Fort Greene", 40.69, -73.97
+    more = [Site(name=f"Street Fridge {number:02}", slug=f"street-fridge-{number:02}", address=f"{number} Oak St",
+                 neighbourhood="Fort Greene" if number % 2 else "Clinton Hill", created_at=now) for number in range(20)]
+    session.add_all(more)
+    session.commit()
+    try:
+        yield
+    finally:
+        for site in more:
+            session.delete(site)
+        world.fridge.neighbourhood, world.fridge.latitude, world.fridge.longitude = "", None, None
+        session.commit()
+
+
 def public_pages(page, world):
     """Open each public page and state; yield (tab, what it is) for the checks."""
     fridge, code = world.fridge, world.site_code
     go(page, "/")
     yield page, "home"
+    with a_bigger_network(world):
+        go(page, "/?near=Fort+Greene")
+        yield page, "home, a neighbourhood's sites first (Next 20)"
+        go(page, "/?page=2")
+        yield page, "home, page 2 (Previous 20)"
+        go(page, "/?page=9", 404)
+        yield page, "home, no such page (refused)"
     go(page, f"/sites/{fridge.slug}")
     yield page, "site page (too warm, cleaning overdue, past-date milk)"
     go(page, "/impact")
