@@ -86,24 +86,7 @@ def report(session, site, word, now, *, window):
         if earlier.payload_digest != digest:
             raise ReportConflict()
         return earlier
-    open_of_kind = (Report.site_id == site.id, Report.kind == word.kind, Report.closed_at.is_(None))
-    session.execute(
-        update(Report).where(*open_of_kind, Report.last_reported_at < now - window)
-        .values(closed_at=now, closed_how="lapsed").execution_options(synchronize_session=False)
-    )
-    insert_or_skip = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    opened = session.execute(
-        insert_or_skip(Report)
-        .values(site_id=site.id, kind=word.kind, people=0, first_reported_at=now, last_reported_at=now)
-        .on_conflict_do_nothing(index_elements=["site_id", "kind"], index_where=Report.closed_at.is_(None))
-        .returning(Report.id)
-    ).first() is not None
-    report_id = session.execute(
-        update(Report).where(*open_of_kind)
-        .values(people=Report.people + 1,
-                last_reported_at=case((Report.last_reported_at < now, now), else_=Report.last_reported_at))
-        .returning(Report.id).execution_options(synchronize_session=False)
-    ).scalar_one()
+    report_id, opened = _join(session, site.id, word.kind, now, window)
     entry = ReportEntry(report_id=report_id, note=word.note, idempotency_key=word.key,
                         payload_digest=digest, source=word.source, created_at=now)
     session.add(entry)
@@ -116,6 +99,30 @@ def report(session, site, word, now, *, window):
         outbox.announce(session, site, "reports", {"kind": word.kind, "path": f"/sites/{site.slug}#reports"}, now,
                         key=f"report:{report_id}", coordinators=True)
     return entry
+
+
+def _join(session, site_id, kind, now, window):
+    """The id of the open report of `kind` at the site, counted one person more, and whether
+    this word opened it (the open one last reported over `window` ago lapses first)."""
+    open_of_kind = (Report.site_id == site_id, Report.kind == kind, Report.closed_at.is_(None))
+    session.execute(
+        update(Report).where(*open_of_kind, Report.last_reported_at < now - window)
+        .values(closed_at=now, closed_how="lapsed").execution_options(synchronize_session=False)
+    )
+    insert_or_skip = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    opened = session.execute(
+        insert_or_skip(Report)
+        .values(site_id=site_id, kind=kind, people=0, first_reported_at=now, last_reported_at=now)
+        .on_conflict_do_nothing(index_elements=["site_id", "kind"], index_where=Report.closed_at.is_(None))
+        .returning(Report.id)
+    ).first() is not None
+    report_id = session.execute(
+        update(Report).where(*open_of_kind)
+        .values(people=Report.people + 1,
+                last_reported_at=case((Report.last_reported_at < now, now), else_=Report.last_reported_at))
+        .returning(Report.id).execution_options(synchronize_session=False)
+    ).scalar_one()
+    return report_id, opened
 
 
 @outbox.headline("reports")
