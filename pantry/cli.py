@@ -192,6 +192,9 @@ def worker_command(once):
         jobs.run_due(app, utcnow())
         _tell_outbox(app.config, worker.deliver_due(app.config, utcnow()))
         return
+    from pantry.coordinators.setup_pages import tell_at_start
+
+    tell_at_start(app)  # a network with no coordinator yet: the worker's log has its setup link too
     stopping = []
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopping.append(True))

@@ -1,14 +1,16 @@
-"""The deployment's calendar: times are stored in UTC and days are the deployment's days."""
+"""The deployment's calendar: times are stored in UTC and days are the network's days, in the time
+zone its first coordinator chose at setup (else the TIMEZONE setting)."""
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import case
+
+from pantry import network
 
 
 def deployment_zone():
-    return ZoneInfo(current_app.config["TIMEZONE"])
+    return ZoneInfo(network.zone_name())
 
 
 def local_day(moment, zone=None):

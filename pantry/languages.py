@@ -3,12 +3,14 @@
 The languages offered are English (the language of the source) and every language with a
 compiled catalogue in pantry/translations, unless the LANGUAGES setting lists them itself.
 A page is in the language of the `lang` cookie (set by the switch), else the browser's
-Accept-Language, else BABEL_DEFAULT_LOCALE."""
+Accept-Language, else the network's language (chosen at setup; else BABEL_DEFAULT_LOCALE)."""
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError
 from flask import Blueprint, current_app, has_request_context, redirect, request, url_for
+
+from pantry.network import default_language, zone_name
 
 bp = Blueprint("languages", __name__)
 COOKIE = "lang"
@@ -50,15 +52,15 @@ def names(codes):
 def select_locale():
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
+        return default_language()
     chosen = request.cookies.get(COOKIE)
     if chosen in languages:
         return chosen
-    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return request.accept_languages.best_match(languages) or default_language()
 
 
 def select_timezone():
-    return current_app.config["TIMEZONE"]
+    return zone_name()
 
 
 def safe_next(target, fallback="public.home"):

@@ -13,13 +13,14 @@ from flask import after_this_request, has_request_context
 from flask_babel import force_locale
 
 from pantry import emails
+from pantry.network import default_language
 
 logger = logging.getLogger(__name__)
 
 
 def written_in(config, language):
     """Write a mail in `language` if the deployment offers it, else in its default language."""
-    return force_locale(language if language in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"])
+    return force_locale(language if language in config["LANGUAGES"] else default_language())
 
 
 def compose(config, to, subject, body, attachments=()):

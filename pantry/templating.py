@@ -13,6 +13,7 @@ from pantry.coordinators.reports import open_report_count
 from pantry.languages import names
 from pantry.needs.finding import kilometres
 from pantry.needs.views import promise_day
+from pantry.network import zone_name
 from pantry.offline.views import plural_examples, theme_colors
 from pantry.public.feeds import atom_time
 from pantry.tags.views import logged_message
@@ -42,6 +43,7 @@ GLOBALS = {
     "plural_examples": plural_examples,
     "theme_colors": theme_colors,
     "logged_message": logged_message,
+    "zone_name": zone_name,  # the network's time zone, as its first coordinator chose it (or TIMEZONE)
 }
 
 

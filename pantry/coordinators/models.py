@@ -191,18 +191,6 @@ class RecoveryCode(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class Network(db.Model):
-    """What the first coordinator chose at setup: the network's name, time zone and language (one row)."""
-
-    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True, default=1)
-    name: Mapped[str] = mapped_column(String(120))
-    timezone: Mapped[str] = mapped_column(String(64))
-    language: Mapped[str] = mapped_column(String(12))
-    set_up_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
 def new_token():
     return secrets.token_urlsafe(32)
 

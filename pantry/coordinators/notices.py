@@ -1,14 +1,14 @@
 """What a coordinator is told by mail about their own account: that their password changed, in
-the deployment's default language."""
+their own language (else the network's)."""
 from flask import render_template
-from flask_babel import force_locale, format_datetime, gettext as _
+from flask_babel import format_datetime, gettext as _
 
 from pantry import mail
 
 
 def send_password_changed(config, coordinator, when):
     """Told whenever the password changes: by a one-time link or on the command line."""
-    with force_locale(config["BABEL_DEFAULT_LOCALE"]):
+    with mail.written_in(config, coordinator.language):
         subject = _("Your Pantry password was changed")
         body = render_template(
             "mail/password_changed.txt", name=coordinator.display_name, email=coordinator.email,

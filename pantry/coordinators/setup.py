@@ -12,7 +12,8 @@ from sqlalchemy import exists, select
 
 from pantry import journal
 from pantry.coordinators import invitations
-from pantry.coordinators.models import Coordinator, Network
+from pantry.coordinators.models import Coordinator
+from pantry.network import Network
 from pantry.refusals import Refusal
 from pantry.text import has_control_characters
 

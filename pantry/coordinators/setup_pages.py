@@ -1,11 +1,12 @@
-"""The first run: while no coordinator exists, the sign-in page says where the setup link is (and the
-server's log gets it, once per app), and the link's page names the network and makes its first
+"""The first run: while no coordinator exists, the server's log gets the setup link at start (and the
+sign-in page says where it is), and the link's page names the network and makes its first
 coordinator, signed in. Once a coordinator exists, the link answers 410."""
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from sqlalchemy.exc import SQLAlchemyError
 from wtforms import SelectChoice
 
-from pantry import security
+from pantry import network, security
 from pantry.coordinators import invitations, sessions, setup, signing_in
 from pantry.coordinators.account_forms import SetupForm
 from pantry.coordinators.blueprint import bp
@@ -17,16 +18,36 @@ TOLD = "pantry.setup_link_told"  # in app.extensions: this app has logged its se
 
 
 def first_run():
-    """Whether the network waits for its first coordinator; the server's log then gets the setup
-    link (once per app), and /admin/sign-in says where to find it."""
+    """Whether the network waits for its first coordinator; /admin/sign-in then says where to find the
+    setup link, and the server's log gets it (once per app) if the start did not log it already
+    (`flask run` has no start of its own)."""
     if not setup.needed(db.session):
         return False
-    config = current_app.config
-    if not current_app.extensions.get(TOLD):
-        current_app.extensions[TOLD] = True
-        current_app.logger.warning("This network has no coordinator yet. Set it up at %s",
-                                   setup.link(config["BASE_URL"], config["SECRET_KEY"]))
+    _tell(current_app)
     return True
+
+
+def tell_at_start(app):
+    """At start (wsgi.py, the outbox worker): the server's log gets the setup link while the network
+    waits for its first coordinator. A database not made yet (`flask db upgrade`) is said, not raised."""
+    with app.app_context():
+        try:
+            waiting = setup.needed(db.session)
+        except SQLAlchemyError as error:
+            app.logger.warning("Could not tell whether this network is set up (run `flask db upgrade`?): %s", error)
+            return
+        finally:
+            db.session.remove()
+        if waiting:
+            _tell(app)
+
+
+def _tell(app):
+    if app.extensions.get(TOLD):
+        return
+    app.extensions[TOLD] = True
+    app.logger.warning("This network has no coordinator yet. Set it up at %s",
+                       setup.link(app.config["BASE_URL"], app.config["SECRET_KEY"]))
 
 
 @bp.route("/setup/<token>", methods=["GET", "POST"])
@@ -47,6 +68,7 @@ def set_up(token):
             db.session.rollback()
             form[_field(error)].errors.append(error.message)
         else:
+            network.forget()  # this process shows the chosen time zone and language at once
             signing_in.begin(coordinator, cookie)
             flash(_("%(network)s is set up. Welcome, %(name)s.", network=choice["network"],
                     name=coordinator.display_name), "logged")

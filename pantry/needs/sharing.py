@@ -13,6 +13,7 @@ from pantry.database import utcnow
 from pantry.extensions import db
 from pantry.needs import listing
 from pantry.needs.blueprint import bp, site_or_404, window_days
+from pantry.network import default_language
 from pantry.stock.models import Movement
 
 SIZE = (1200, 630)
@@ -51,7 +52,7 @@ def share(slug):
 @bp.get("/sites/<slug>/card.png")
 def card(slug):
     site = site_or_404(slug)
-    language = request.args.get("lang", current_app.config["BABEL_DEFAULT_LOCALE"])
+    language = request.args.get("lang", default_language())
     if language not in current_app.config["LANGUAGES"]:
         abort(404)
     kept = current_app.extensions.setdefault("pantry.needs.cards", {})

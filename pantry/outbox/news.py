@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from pantry.network import default_language
 from pantry.outbox import queue
 from pantry.outbox.models import Follower, News, PushSubscription, Webhook
 from pantry.outbox.registry import AUDIENCES, HEADLINES
@@ -138,4 +139,4 @@ def push_note(news):
 def _deployment():
     """Webhooks and phones hear the news in the deployment's language."""
     config = current_app.config
-    return config["BASE_URL"], config["BABEL_DEFAULT_LOCALE"]
+    return config["BASE_URL"], default_language()

@@ -10,6 +10,7 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from pantry.extensions import db
+from pantry.network import default_language
 from pantry.outbox.models import News
 from pantry.outbox.news import headline, link
 from pantry.public.views import bp
@@ -53,7 +54,7 @@ def _feed(site):
     else:
         found = db.session.scalars(select(News).where(*where).order_by(News.id.desc()).limit(ENTRIES)).all()
         base = config["BASE_URL"]
-        with force_locale(config["BABEL_DEFAULT_LOCALE"]):
+        with force_locale(default_language()):
             entries = [(news, headline(news), link(news, base)) for news in found]
             page = render_template("public/feed.xml", site=site, entries=entries, base=base,
                                    authority=urlsplit(base).hostname or "pantry", updated=_updated(site, found))

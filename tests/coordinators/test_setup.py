@@ -7,8 +7,10 @@ import pytest
 from sqlalchemy import func, select
 
 from pantry.coordinators import setup
-from pantry.coordinators.models import Coordinator, Network
+from pantry.coordinators.models import Coordinator
+from pantry.extensions import db
 from pantry.journal import JournalEntry
+from pantry.network import Network
 from tests.conftest import NOW, PASSWORD, csrf_token
 
 CHOICE = {"network": "  Elm Street   Fridges ", "timezone": "America/Chicago", "language": "es", "name": "Ada",
@@ -76,7 +78,8 @@ def test_the_setup_page_makes_the_first_coordinator_signed_in(app, client, sessi
     assert again.get(setup_path(app)).status_code == 410
     token = csrf_token(again.get("/admin/sign-in").text)
     reused = again.post(setup_path(app), data={**form, "email": "mallory@example.org", "csrf_token": token})
-    assert reused.status_code == 410 and "This network is set up already" in reused.text
+    # In the language setup chose (es), for a browser that asks for none.
+    assert reused.status_code == 410 and "Esta red ya está configurada" in reused.text
     assert rows(session) == (1, 1, 2)
 
 
@@ -99,3 +102,76 @@ def test_the_command_prints_the_link_until_a_coordinator_exists(app, runner, ses
     session.commit()
     refused = runner.invoke(args=["pantry", "setup-link"])
     assert refused.exit_code != 0 and "has a coordinator already" in refused.output
+
+
+def test_the_network_shows_the_time_zone_and_language_its_setup_chose(app, client, session):
+    """Before setup the settings hold (TIMEZONE, BABEL_DEFAULT_LOCALE); after it, every page and mail
+    is in the chosen ones, in this process at once, and a page of many dates costs no query for them."""
+    from flask_babel import format_datetime, get_locale, get_timezone
+    from sqlalchemy import event
+
+    from pantry.clock import deployment_zone
+    from pantry.mail import written_in
+
+    chosen = {**CHOICE, "timezone": "Asia/Kathmandu", "language": "es"}
+    with app.app_context(), app.test_request_context("/"):  # a context of its own: Babel keeps its choice in it
+        assert str(deployment_zone()) == app.config["TIMEZONE"] and str(get_locale()) == "en"
+    page = client.get(setup_path(app))
+    answer = client.post(setup_path(app), data={**chosen, "confirm": PASSWORD, "csrf_token": csrf_token(page.text)})
+    assert answer.status_code == 303
+    assert "Iniciar sesión" in app.test_client().get("/admin/sign-in").text  # no Accept-Language: the network's
+    assert "Sign in" in app.test_client().get("/admin/sign-in", headers={"Accept-Language": "en"}).text
+    queries = []
+    listen = lambda *args: queries.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        with app.app_context(), app.test_request_context("/"):
+            assert str(deployment_zone()) == "Asia/Kathmandu" and str(get_timezone()) == "Asia/Kathmandu"
+            assert str(get_locale()) == "es"
+            days = [format_datetime(NOW, "HH:mm") for _ in range(100)]
+            with written_in(app.config, None):
+                assert str(get_locale()) == "es"
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listen)
+    assert set(days) == {"20:45"}  # 15:00 UTC is 20:45 in Kathmandu
+    assert [query for query in queries if "network" in query] == []  # read once, at setup's end, not per date
+
+
+def test_another_process_sees_the_setup_within_the_keep(app, session):
+    """A process that read "no setup yet" reads again after KEEP_SECONDS: another gunicorn worker, or the
+    outbox worker, shows the chosen zone within that long; the process that set up forgets at once."""
+    from pantry import network
+
+    moments = iter([0, 1, network.KEEP_SECONDS - 1, network.KEEP_SECONDS + 1])
+    clock = lambda: next(moments)  # noqa: E731
+    assert network.chosen(clock) is None
+    session.add(Network(name="Elm Street Fridges", timezone="Asia/Kathmandu", language="es", set_up_at=NOW))
+    session.commit()
+    assert network.chosen(clock) is None and network.chosen(clock) is None
+    assert network.chosen(clock) == network.Chosen("Elm Street Fridges", "Asia/Kathmandu", "es")
+    network.forget()
+    assert network.zone_name() == "Asia/Kathmandu" and network.default_language() == "es"
+
+
+def test_a_language_no_longer_offered_falls_back_to_the_setting(app, session):
+    from pantry import network
+
+    session.add(Network(name="Elm Street Fridges", timezone="Asia/Kathmandu", language="fr", set_up_at=NOW))
+    session.commit()
+    assert network.default_language() == app.config["BABEL_DEFAULT_LOCALE"] == "en"
+
+
+def test_the_setup_link_is_logged_at_start_until_a_coordinator_exists(app, session, caplog):
+    """wsgi.py and the outbox worker call tell_at_start: the log has the link before anyone visits."""
+    from pantry.coordinators.setup_pages import TOLD, tell_at_start
+
+    with caplog.at_level(logging.WARNING):
+        tell_at_start(app)
+    assert caplog.text.count(f"https://pantry.example{setup_path(app)}") == 1
+    caplog.clear()
+    app.extensions.pop(TOLD)
+    session.add(Coordinator(email="ada@example.org"))
+    session.commit()
+    with caplog.at_level(logging.WARNING):
+        tell_at_start(app)
+    assert setup.token(app.secret_key) not in caplog.text
