@@ -100,3 +100,29 @@ def test_the_migrations_match_the_models_and_go_down_and_up_with_rows(empty_data
                 assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
         db.session.remove()
         db.engine.dispose()
+
+
+def test_the_two_step_secrets_kept_plain_are_sealed_by_the_migration_and_opened_going_down(empty_database):
+    from pantry import sealed
+    from pantry.coordinators.models import Coordinator
+
+    plain = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    app = create_app(settings(empty_database))
+    with app.app_context():
+        upgrade(revision="s16a0twostep")
+        db.session.execute(text("INSERT INTO coordinator (email, name, language, created_at, session_generation,"
+                                " totp_secret) VALUES ('ada@example.org', 'Ada', '', :at, 0, :secret)"),
+                           {"at": utcnow().replace(tzinfo=None), "secret": plain})
+        db.session.commit()
+        upgrade(revision="p16a0sealtotp")
+        stored = db.session.execute(text("SELECT totp_secret FROM coordinator")).scalar_one()
+        assert plain not in stored and stored.startswith(sealed.PREFIX)
+        assert db.session.scalars(select(Coordinator.totp_secret)).one() == plain
+        db.session.commit()
+        upgrade(revision="p16a0sealtotp")  # again: nothing sealed twice
+        assert db.session.execute(text("SELECT totp_secret FROM coordinator")).scalar_one() == stored
+        db.session.commit()
+        downgrade(revision="s16a0twostep")
+        assert db.session.execute(text("SELECT totp_secret FROM coordinator")).scalar_one() == plain
+        db.session.remove()
+        db.engine.dispose()

@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from pantry.database import UTCDateTime, utcnow
 from pantry.extensions import db
+from pantry.sealed import Sealed
 
 
 class Coordinator(UserMixin, db.Model):
@@ -31,7 +32,8 @@ class Coordinator(UserMixin, db.Model):
     # Part of every session's fingerprint: signing out bumps it, so a copied cookie stops working.
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     # Two-step sign-in: the TOTP secret their phone shares (None: off), and since when it is on.
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # Sealed under a key from SECRET_KEY (pantry/sealed.py): a copy of the database does not hold it.
+    totp_secret: Mapped[str | None] = mapped_column(Sealed)
     two_step_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def set_password(self, password):

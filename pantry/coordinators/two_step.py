@@ -16,6 +16,7 @@ from pantry import journal
 from pantry.coordinators import sessions
 from pantry.coordinators.models import RecoveryCode, hash_token
 from pantry.refusals import Refusal
+from pantry.sealed import UNREADABLE
 
 ISSUER = "Pantry"
 RECOVERY_CODES = 10
@@ -154,7 +155,7 @@ def _spend_recovery_code(session, coordinator, text, now):
 def _step(secret, code, now):
     """The time step whose code `code` is, within WINDOW of `now`, or None."""
     code = _plain(code)
-    if len(code) != 6 or not code.isdigit():
+    if len(code) != 6 or not code.isdigit() or secret == UNREADABLE:  # sealed under a lost key: no code matches
         return None
     totp = pyotp.TOTP(secret)
     for offset in range(-WINDOW, WINDOW + 1):

@@ -8,8 +8,9 @@ from datetime import timedelta
 import pyotp
 import pytest
 import time_machine
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
+from pantry import sealed
 from pantry.coordinators import sessions, two_step
 from pantry.coordinators.models import Coordinator, RecoveryCode, SignedIn
 from pantry.journal import JournalEntry
@@ -103,6 +104,30 @@ def test_turning_off_needs_a_current_code_unless_the_network_requires_it(session
         two_step.turn_off(session, coordinator, "123456", later, required=False)
 
 
+def stored_secrets(session):
+    """What the coordinator table's column holds, read around the ORM (as a copy of the database would be)."""
+    session.rollback()
+    return [value for (value,) in session.execute(text("SELECT totp_secret FROM coordinator")) if value]
+
+
+def test_the_secret_is_sealed_at_rest_and_opens_with_the_key(app, session, coordinator, two_stepped, caplog):
+    stored = stored_secrets(session)
+    assert len(stored) == 1 and SECRET not in stored[0] and SECRET.lower() not in stored[0].lower()
+    assert stored[0].startswith(sealed.PREFIX) and sealed.unseal(app.config, stored[0]) == SECRET
+    assert session.get(Coordinator, coordinator.id).totp_secret == SECRET
+    # A key rotated out (SECRET_KEY_FALLBACKS) still opens it; a key lost leaves two-step on, no phone code
+    # good, and a recovery code the way back in.
+    app.config.update(SECRET_KEY="a new secret key", SECRET_KEY_FALLBACKS=["test-secret"])
+    assert sealed.unseal(app.config, stored[0]) == SECRET
+    app.config["SECRET_KEY_FALLBACKS"] = []
+    session.expire_all()
+    ada = session.get(Coordinator, coordinator.id)
+    assert ada.totp_secret == sealed.UNREADABLE and "SECRET_KEY_FALLBACKS" in caplog.text
+    with pytest.raises(two_step.WrongCode):
+        two_step.prove(session, ada, pyotp.TOTP(SECRET).at(NOW), NOW)
+    assert two_step.prove(session, ada, two_stepped[0], NOW) is None
+
+
 def test_turning_it_on_from_ones_own_page(client, session, coordinator):
     admin = client
     with time_machine.travel(NOW, tick=False):  # before signing in: a cookie signed later is refused
@@ -118,6 +143,7 @@ def test_turning_it_on_from_ones_own_page(client, session, coordinator):
     assert answer.status_code == 200 and answer.headers["Cache-Control"] == "no-store"
     assert len(re.findall(r"<code>[a-z2-9]{5}-[a-z2-9]{5}</code>", answer.text)) == 10
     assert session.get(Coordinator, coordinator.id).totp_secret == secret
+    assert secret not in stored_secrets(session)[0]  # the page's door seals it too
 
 
 def test_sign_in_asks_for_the_code_after_the_password(client, session, coordinator, two_stepped):
