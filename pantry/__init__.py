@@ -23,6 +23,7 @@ def create_app(config=None):
     _blueprints(app)
     sign_in_with(login)  # coordinators are the ones who sign in
     _receivers()
+    _jobs()
     privacy.install()  # a searcher's location never reaches the access logs
     security.register(app)
     errors.register(app)
@@ -86,3 +87,9 @@ def _receivers():
     movement_recorded.connect(keep_promises_of_restock)  # a restock keeps the promises it brings
     movement_recorded.connect(movement_closes)  # a restock or count closes reports it puts right
     care_recorded.connect(care_closes)  # and so do a cleaning and a reading in range
+
+
+def _jobs():
+    """The outbox worker's periodic jobs, registered by importing where they are written."""
+    from pantry import schedule  # noqa: F401  (reminders, shifts ahead, purges of contacts, digests, news)
+    from pantry.coordinators import jobs  # noqa: F401  (reviews settled, ended sessions deleted)

@@ -63,6 +63,7 @@ class Defaults:
     LIMIT_SIGN_IN = "20 per 10 minutes; 60 per hour"  # attempts from one address
     LIMIT_SIGN_IN_EMAIL = "10 per 10 minutes; 30 per hour"  # attempts at one account, from anywhere
     INVITATION_DAYS = 7
+    SESSIONS_KEPT_DAYS = 90  # an ended sign-in session is deleted this long after it ended (by the worker)
     REQUIRE_TWO_STEP = False  # True: every coordinator signs in with a code from their phone too (set up first)
     LEDGER_PAGE_SIZE = 50
     # Public pages are kept rendered this long, per process, unless the site's ledger moved.

@@ -7,7 +7,7 @@ import re
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from pantry import journal
 from pantry.coordinators.models import SignedIn, hash_token, new_token
@@ -99,6 +99,13 @@ def end_this(session, who, row_id, now):
     session.execute(update(SignedIn).where(SignedIn.id == row_id, SignedIn.coordinator_id == who.id)
                     .values(ended_at=now).execution_options(synchronize_session=False))
     journal.record(session, who, "coordinator.signed_out", who.display_name, {}, {}, now)
+
+
+def purge_ended(session, now, after):
+    """Delete the sessions that ended more than `after` ago (SESSIONS_KEPT_DAYS; the worker's daily
+    job): nobody sees them any more. Returns how many. Only flushes."""
+    return session.execute(delete(SignedIn).where(SignedIn.ended_at <= now - after)
+                           .execution_options(synchronize_session=False)).rowcount
 
 
 def last_step(session, coordinator_id):

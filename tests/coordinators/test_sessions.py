@@ -128,3 +128,20 @@ def test_a_request_writes_last_seen_only_when_it_is_old(app, session, coordinato
             assert client.get("/admin/coordinators/me/sessions").status_code == 200
         session.rollback()
         assert session.scalar(select(SignedIn.last_seen_at)) == seen, minutes
+
+
+def test_the_worker_deletes_sessions_ended_longer_ago_than_the_setting(app, session, coordinator):
+    """The worker's daily job: a session ended SESSIONS_KEPT_DAYS ago goes; a later one and a live one stay."""
+    from pantry.outbox import jobs
+
+    kept = timedelta(days=app.config["SESSIONS_KEPT_DAYS"])
+    for started, ended in ((NOW - kept * 2, None), (NOW - kept * 2, NOW - kept - timedelta(seconds=1)),
+                           (NOW - kept * 2, NOW - kept), (NOW - kept, NOW - kept + timedelta(seconds=1))):
+        cookie = sessions.start(session, coordinator, FIREFOX_LINUX, started)
+        session.get(SignedIn, int(cookie.partition(":")[0])).ended_at = ended
+    session.commit()
+    assert "purge-sessions" in jobs.run_due(app, NOW)
+    session.rollback()
+    left = session.scalars(select(SignedIn.ended_at).order_by(SignedIn.id)).all()
+    assert left == [None, NOW - kept + timedelta(seconds=1)]
+    assert "purge-sessions" not in jobs.run_due(app, NOW + timedelta(hours=23))  # once a day
