@@ -88,8 +88,10 @@ def zones():
 
 def set_up(session, secret_key, given, choice, languages, now):
     """Name the network and make its first coordinator, who can sign in at once; returns them. `choice`
-    holds network, timezone, language, name, email, password. Only flushes; run as a writer, so two
-    setups at once make one (the second finds the first coordinator and is refused)."""
+    holds network, timezone, language, name, email, password. Only flushes; run it with commit_write, so
+    two setups at once make one: on SQLite the second waits for the write lock and finds the first
+    coordinator; on PostgreSQL, where both may find none, the network's one row (id 1) turns the
+    second's commit down, and its rerun is refused (tests/coordinators/test_races.py)."""
     check_link(session, secret_key, given)
     name = " ".join((choice["network"] or "").split())
     if not name or len(name) > NAME_MAX or has_control_characters(name):

@@ -1,5 +1,5 @@
-"""Decided once: two coordinators agreeing to one invitation at the same moment, and the last two
-votes of a review arriving together, each from its own thread, app context, session and connection
+"""Decided once: two coordinators agreeing to one invitation at the same moment, the last two
+votes of a review arriving together, and two first-run setups sent at once, each from its own thread, app context, session and connection
 (a SQLite file, or PostgreSQL), as two requests would."""
 import contextlib
 import threading
@@ -8,11 +8,12 @@ import pytest
 from flask import current_app
 from sqlalchemy import func, select
 
-from pantry.coordinators import membership, reviews
+from pantry.coordinators import membership, reviews, setup
 from pantry.coordinators.models import Coordinator, Invitation, Review, ReviewVote
 from pantry.database import commit_write
 from pantry.extensions import db
 from pantry.journal import JournalEntry
+from pantry.network import Network
 from tests.conftest import NOW
 from tests.test_concurrency import run_together
 
@@ -111,3 +112,51 @@ def test_the_last_two_votes_at_once_decide_once(app, session, five, attempt, cou
     closed = session.get(Review, review_id)
     assert (closed.outcome, closed.round) == ("keep", 1)
     assert session.scalar(select(func.count()).select_from(ReviewVote).where(ReviewVote.review_id == review_id)) == 5
+
+
+@pytest.fixture
+def checked_together(monkeypatch):
+    """Each setup, once it has found no coordinator, waits (up to a second) for the other to find none
+    too: on PostgreSQL both then go on to write, and only the network's one row (its primary key, id 1)
+    stands between them and two first coordinators. (On SQLite the second waits for the write lock.)"""
+    meeting, seen, needed = threading.Barrier(2, timeout=1), threading.local(), setup.needed
+
+    def checked(session):
+        found = needed(session)
+        if not getattr(seen, "met", False):
+            seen.met = True
+            with contextlib.suppress(threading.BrokenBarrierError):
+                meeting.wait()
+        return found
+
+    monkeypatch.setattr(setup, "needed", checked)
+
+
+@pytest.mark.parametrize("attempt", range(ROUNDS))
+def test_two_setups_at_once_make_one_first_coordinator(app, session, attempt, checked_together):
+    key, answers, lock = app.secret_key, [], threading.Lock()
+    choices = [{"network": name, "timezone": "America/Chicago", "language": "en", "name": name,
+                "email": f"{name.lower()}@example.org", "password": "a long enough password"}
+               for name in ("Ada", "Bea")]
+
+    def work(index):
+        with app.app_context():
+            try:
+                commit_write(db.session, lambda: setup.set_up(db.session, key, setup.token(key), choices[index],
+                                                              ("en",), NOW))
+                answer = "done"
+            except setup.SetupError as error:
+                db.session.rollback()
+                answer = error.code
+            finally:
+                db.session.remove()
+        with lock:
+            answers.append(answer)
+
+    run_together(work, 2)
+    assert sorted(answers) == ["done", "set_up_already"]
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(Coordinator)) == 1
+    assert session.scalar(select(func.count()).select_from(Network)) == 1
+    assert lines(session, "network.set_up") == 1
+    assert session.get(Network, 1).name == session.scalars(select(Coordinator.name)).one()  # the winner's both
