@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from pantry import demo
-from pantry.coordinators import membership, recovery, reviews
+from pantry.coordinators import membership, recovery, reviews, sessions, two_step
 from pantry.coordinators.models import Coordinator
 from pantry.database import utcnow, writer
 from pantry.extensions import db
@@ -17,17 +17,21 @@ from tests.conftest import csrf_token, key
 from tests.reports.conftest import png
 from tests.security.addresses import fillings
 
+BEA_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
 
 @dataclass
 class Peers:
     email_token: str  # Ada's link to confirm a new address, not used yet
     peer_email: str  # Bea, a second coordinator, under review, who asked for a link for Ada
+    peer_session: int = 0  # Bea's one live signed-in session (she has two-step sign-in on, too)
 
 
 @pytest.fixture
 def peers(app, session, network):
-    """On top of the network: Bea, a second coordinator; an invitation Ada made (so it names its
-    inviter); Ada's link to a new address; a review of Bea; Bea's request for a link for Ada."""
+    """On top of the network: Bea, a second coordinator, with two-step sign-in on and signed in on one
+    phone; an invitation Ada made (so it names its inviter); Ada's link to a new address; a review of
+    Bea; Bea's request for a link for Ada."""
     from tests.conftest import PASSWORD, cheap_hash
 
     now = utcnow()
@@ -37,12 +41,14 @@ def peers(app, session, network):
         bea = Coordinator(email="bea@example.org", name="Bea", joined_at=now, password_hash=cheap_hash(PASSWORD))
         session.add(bea)
         session.flush()
+        two_step.turn_on(session, bea, BEA_SECRET, two_step.current_code(BEA_SECRET, now), now)
+        bea_session = int(sessions.start(session, bea, "Mozilla/5.0 (Android 14) Firefox/133.0", now).partition(":")[0])
         membership.invite(session, ada, "noor@example.org", "Noor", now, app.config["BASE_URL"], days=7)
         _, email_token = membership.ask_new_email(session, ada, "ada.new@example.org", now, days=7)
         reviews.open_review(session, ada, bea.id, "Bea has not come to a shift in months.", now)
         recovery.ask(session, bea, ada.id, now)
         session.commit()
-    return Peers(email_token, bea.email)
+    return Peers(email_token, bea.email, bea_session)
 
 
 @pytest.fixture
