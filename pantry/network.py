@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import CheckConstraint, String, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.pool import StaticPool
 
 from pantry.database import UTCDateTime
 from pantry.extensions import db
@@ -46,11 +47,13 @@ def chosen(clock=time.monotonic):
     until, kept = extensions.get(KEPT, (None, None))
     if until is not None and moment < until:
         return kept
+    query = select(Network.name, Network.timezone, Network.language).where(Network.id == 1)
     try:
-        # On a connection of its own: it never joins (or, failing, spoils) the request's transaction.
-        with db.engine.connect() as connection:
-            row = connection.execute(select(Network.name, Network.timezone, Network.language)
-                                     .where(Network.id == 1)).first()
+        if isinstance(db.engine.pool, StaticPool):  # an in-memory SQLite: one connection, the session's
+            row = db.session.execute(query).first()
+        else:  # on a connection of its own: it never joins (or, failing, spoils) the request's transaction
+            with db.engine.connect() as connection:
+                row = connection.execute(query).first()
     except SQLAlchemyError as error:  # the database is down (the page says so): the settings, this once
         current_app.logger.warning("could not read the network's settings: %s", error)
         return None
