@@ -74,6 +74,17 @@ def writer():
         _writer.reset(token)
 
 
+@contextmanager
+def reader():
+    """Inside a writer, mark the transactions begun in this block as readers again: a read on a
+    connection of its own (pantry/network.py) must not queue for the write lock its own request holds."""
+    token = _writer.set(False)
+    try:
+        yield
+    finally:
+        _writer.reset(token)
+
+
 def utcnow():
     return datetime.now(UTC)
 

@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.pool import StaticPool
 
-from pantry.database import UTCDateTime
+from pantry.database import UTCDateTime, reader
 from pantry.extensions import db
 
 KEPT = "pantry.network"  # in app.extensions: (until, Chosen or None)
@@ -51,8 +51,8 @@ def chosen(clock=time.monotonic):
     try:
         if isinstance(db.engine.pool, StaticPool):  # an in-memory SQLite: one connection, the session's
             row = db.session.execute(query).first()
-        else:  # on a connection of its own: it never joins (or, failing, spoils) the request's transaction
-            with db.engine.connect() as connection:
+        else:  # on a connection of its own: it never joins (or, failing, spoils) the request's transaction,
+            with reader(), db.engine.connect() as connection:  # nor waits for the write lock the request holds
                 row = connection.execute(query).first()
     except SQLAlchemyError as error:  # the database is down (the page says so): the settings, this once
         current_app.logger.warning("could not read the network's settings: %s", error)

@@ -175,3 +175,24 @@ def test_the_setup_link_is_logged_at_start_until_a_coordinator_exists(app, sessi
     with caplog.at_level(logging.WARNING):
         tell_at_start(app)
     assert setup.token(app.secret_key) not in caplog.text
+
+
+def test_a_rule_that_writes_reads_the_zone_without_waiting_for_its_own_lock(app, session):
+    """A rule run as a writer (BEGIN IMMEDIATE on SQLite) asks for the local day: the network is read on
+    a connection of its own, which must not queue behind the lock the rule's own transaction holds."""
+    import time
+
+    from pantry import network
+    from pantry.clock import deployment_zone
+    from pantry.database import writer
+
+    session.add(Network(name="Elm Street Fridges", timezone="Asia/Kathmandu", language="es", set_up_at=NOW))
+    session.commit()
+    with writer():
+        session.add(Coordinator(email="ada@example.org"))
+        session.flush()  # the write lock is this transaction's now
+        network.forget()
+        started = time.monotonic()
+        assert str(deployment_zone()) == "Asia/Kathmandu"
+        assert time.monotonic() - started < 2  # not the busy timeout (10 s), then the setting
+        session.rollback()
