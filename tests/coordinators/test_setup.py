@@ -196,3 +196,17 @@ def test_a_rule_that_writes_reads_the_zone_without_waiting_for_its_own_lock(app,
         assert str(deployment_zone()) == "Asia/Kathmandu"
         assert time.monotonic() - started < 2  # not the busy timeout (10 s), then the setting
         session.rollback()
+
+
+@pytest.mark.slow
+def test_the_wsgi_entry_logs_the_setup_link_as_gunicorn_loads_it(app, database_url):
+    """gunicorn preloads wsgi.py once, in its master: importing it logs the link, before any visit."""
+    import subprocess
+    import sys
+
+    from tests.live import ROOT, environment
+
+    loaded = subprocess.run([sys.executable, "-c", "import wsgi"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=120, env=environment(database_url, BASE_URL="https://fridges.example"))
+    assert loaded.returncode == 0, loaded.stderr
+    assert f"Set it up at https://fridges.example/admin/setup/{setup.token('live-test-secret')}" in loaded.stderr
