@@ -18,6 +18,7 @@ from pantry.stock.models import Item, Movement
 from tests.conftest import POSTGRES_URL, settings
 
 FIRST = "c370c3c61584"  # the ledger's tables, before shifts and care
+BEFORE_SEALING = "h18a0home"  # p16a0sealtotp's down revision: two-step secrets kept in plain text
 
 
 @pytest.fixture
@@ -109,7 +110,7 @@ def test_the_two_step_secrets_kept_plain_are_sealed_by_the_migration_and_opened_
     plain = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
     app = create_app(settings(empty_database))
     with app.app_context():
-        upgrade(revision="s16a0twostep")
+        upgrade(revision=BEFORE_SEALING)
         db.session.execute(text("INSERT INTO coordinator (email, name, language, created_at, session_generation,"
                                 " totp_secret) VALUES ('ada@example.org', 'Ada', '', :at, 0, :secret)"),
                            {"at": utcnow().replace(tzinfo=None), "secret": plain})
@@ -122,7 +123,7 @@ def test_the_two_step_secrets_kept_plain_are_sealed_by_the_migration_and_opened_
         upgrade(revision="p16a0sealtotp")  # again: nothing sealed twice
         assert db.session.execute(text("SELECT totp_secret FROM coordinator")).scalar_one() == stored
         db.session.commit()
-        downgrade(revision="s16a0twostep")
+        downgrade(revision=BEFORE_SEALING)
         assert db.session.execute(text("SELECT totp_secret FROM coordinator")).scalar_one() == plain
         db.session.remove()
         db.engine.dispose()

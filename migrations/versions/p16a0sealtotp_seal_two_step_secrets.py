@@ -3,7 +3,7 @@ plain text so far is sealed under the key pantry/sealed.py derives from SECRET_K
 deployment's own SECRET_KEY: `flask --app pantry db upgrade`). Down, they are opened again.
 
 Revision ID: p16a0sealtotp
-Revises: s16a0twostep
+Revises: h18a0home
 Create Date: 2026-12-03 18:00:00
 
 """
@@ -15,7 +15,7 @@ from pantry import sealed
 
 # revision identifiers, used by Alembic.
 revision = 'p16a0sealtotp'
-down_revision = 's16a0twostep'
+down_revision = 'h18a0home'
 branch_labels = None
 depends_on = None
 
