@@ -23,7 +23,8 @@ class Ledger:
         self.pairs = pairs
         weights = [4 + number % 5 for number in range(len(pairs))]  # milk moves more than soap
         whole = sum(weights)
-        self.counts = [size.movements * weight // whole for weight in weights]
+        spare = size.movements - len(pairs)  # beyond the first restock each pair has
+        self.counts = [1 + spare * weight // whole for weight in weights]
         for number in range(size.movements - sum(self.counts)):
             self.counts[number % len(pairs)] += 1
         self.cycles = math.ceil(max(self.counts) / STEPS)
