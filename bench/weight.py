@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 BUDGET = 14 * 1024  # about what the first round trip of a new connection carries
+TIMEOUT = 10  # seconds to wait for a page (bench/scale.py's big network waits longer)
 LOADED = {"script": ("src",), "img": ("src", "srcset"), "source": ("src", "srcset"), "iframe": ("src",),
           "video": ("src", "poster"), "audio": ("src",), "embed": ("src",), "object": ("data",)}
 LINKS_LOADED = {"stylesheet", "icon", "shortcut", "apple-touch-icon", "manifest", "preload", "modulepreload"}
@@ -87,7 +88,7 @@ def _fetched(link):
 
 
 def _fetch(url):
-    with urllib.request.urlopen(url, timeout=10) as response:
+    with urllib.request.urlopen(url, timeout=TIMEOUT) as response:
         return response.read()
 
 
