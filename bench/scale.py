@@ -6,7 +6,7 @@ and as many shifts per site). They are kept between runs, keyed by the seed's ve
 SQLite files in bench/cache/, or, when PANTRY_BENCH_DATABASE_URL names a PostgreSQL database, one
 schema per network in it. A kept seed older than KEEP_DAYS is seeded again (its last weeks, which
 the charts and the dashboard read, would be empty). Settings, from the environment:
-PANTRY_BENCH_MOVEMENTS (the ledger's length at 1,000 sites; 10,000,000 on PostgreSQL, 2,000,000 on
+PANTRY_BENCH_MOVEMENTS (the ledger's length at 1,000 sites; 10,000,000 on PostgreSQL, 1,000,000 on
 SQLite), PANTRY_BENCH_RESEED=1 (seed again whatever is kept). Written to bench/results/scale.txt."""
 import http.client
 import math
@@ -48,7 +48,9 @@ def main():
     load.ensure_wrk()
     started = time.monotonic()
     postgres = os.environ.get("PANTRY_BENCH_DATABASE_URL")
-    movements = int(os.environ.get("PANTRY_BENCH_MOVEMENTS") or (10_000_000 if postgres else 2_000_000))
+    # SQLite's default is what it seeds in under 3 minutes on this shared 2-core machine: 1,000,000 took
+    # 84 to 91 s at a load average of 9 to 10, 2,000,000 took 403 s at 13 to 15 (2026-12-03).
+    movements = int(os.environ.get("PANTRY_BENCH_MOVEMENTS") or (10_000_000 if postgres else 1_000_000))
     big = city.Size(movements=movements)
     networks = [Network(size, postgres) for size in (big, big.at(SMALL))]
     for network in networks:
@@ -56,7 +58,7 @@ def main():
     rows, notes = measure(*networks)
     where = "PostgreSQL " + urlsplit(postgres).path.lstrip("/") if postgres else "SQLite files, WAL, Pantry's pragmas"
     setup = (f"gunicorn -w {servers.WORKERS} (sync) on 127.0.0.1; {where}; every page rendered every time "
-             f"(PAGE_CACHE_SECONDS=0); latency p50 of wrk -t1 -c1 -d{DURATION} (longer for a slow page: a dozen answers at least) after a {load.WARM_UP} warm-up, "
+             f"(PAGE_CACHE_SECONDS=0); latency p50 of wrk -t1 -c1 -d{DURATION} (longer for a slow page: eight answers, at most 60 s) after a {load.WARM_UP} warm-up, "
              "best of 2 rounds, the two networks alternating; (n): the requests of the best round")
     table = render(rows, notes + [network.note for network in networks], time.monotonic() - started,
                    title="Pantry bench at scale", setup=setup)
@@ -196,7 +198,7 @@ def measure(big, small):
 
 
 def latency(url, headers):
-    """wrk at one connection, for at least DURATION and long enough for a dozen of the page's answers
+    """wrk at one connection, for at least DURATION and long enough for eight of the page's answers
     (the big network's home page takes seconds), each let take four times the first's time."""
     started = time.monotonic()
     connection = http.client.HTTPConnection(urlsplit(url).hostname, urlsplit(url).port, timeout=300)
@@ -205,7 +207,7 @@ def latency(url, headers):
     connection.getresponse().read()
     connection.close()
     first = time.monotonic() - started
-    duration = max(int(DURATION.rstrip("s")), min(120, math.ceil(first * 12)))
+    duration = max(int(DURATION.rstrip("s")), min(60, math.ceil(first * 8)))
     return load.measure(url, threads=1, connections=1, duration=f"{duration}s", headers=headers,
                         timeout=f"{max(5, math.ceil(first * 4))}s")
 
