@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app pantry
 # they point at the port `make run` serves on.
 SERVED_AT := PANTRY_BASE_URL=$${PANTRY_BASE_URL:-http://127.0.0.1:$(PORT)}
 
-.PHONY: run lint test test-clock bench soak migrate demo clean translations language
+.PHONY: run lint test test-clock bench bench-scale soak migrate demo clean translations language
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -114,6 +114,13 @@ bench: $(VENV)/.test-installed node_modules/.installed
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/soak.py
+
+# A network of a thousand fridges against the same network at ten sites (bench/scale.py), every
+# figure a ratio within one run. The seed is kept in bench/cache/, or, when
+# PANTRY_BENCH_DATABASE_URL names a PostgreSQL database, in that database; PANTRY_BENCH_MOVEMENTS
+# sets the ledger's length, PANTRY_BENCH_RESEED=1 seeds again.
+bench-scale: $(VENV)/.test-installed
+	$(BIN)/python bench/scale.py
 
 soak: $(VENV)/.installed
 	$(BIN)/python bench/soak.py

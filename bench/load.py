@@ -39,15 +39,18 @@ def ensure_wrk():
     raise SystemExit("The bench needs wrk. Install it (Debian/Ubuntu: sudo apt-get install -y wrk) and run again.")
 
 
-def measure(url, threads=2, connections=32, duration="10s", form=None):
+def measure(url, threads=2, connections=32, duration="10s", form=None, headers=(), timeout="5s"):
     """A warm-up run, then the measured one. `form` (path, token, cookie, item) makes
-    every request a "Took 1" form post with a key of its own."""
-    wrk(url, threads, connections, WARM_UP, form)
-    return wrk(url, threads, connections, duration, form)
+    every request a "Took 1" form post with a key of its own; `headers` go with every request
+    ("Cookie: ..." for a signed-in coordinator's screens)."""
+    wrk(url, threads, connections, WARM_UP, form, headers, timeout)
+    return wrk(url, threads, connections, duration, form, headers, timeout)
 
 
-def wrk(url, threads, connections, duration, form=None):
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}", "--latency", "--timeout", "5s"]
+def wrk(url, threads, connections, duration, form=None, headers=(), timeout="5s"):
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}", "--latency", "--timeout", timeout]
+    for header in headers:
+        command += ["-H", header]
     if form is not None:
         run_label = "b" + secrets.token_hex(4)  # keys never repeat across runs
         command += ["-s", str(TAKE_SCRIPT), url, "--", *form, run_label]

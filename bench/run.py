@@ -224,15 +224,19 @@ def lighthouse_rows(number, scores):
             for index, (what, found) in enumerate(scores.items())]
 
 
-def render(rows, notes, seconds):
+SETUP = ("gunicorn -w 2 (sync) on 127.0.0.1; SQLite file, WAL, Pantry's pragmas; wrk -t2 -c32 -d10s "
+         f"(latency: -t1 -c1 -d5s) after a {load.WARM_UP} warm-up; best of {ROUNDS} alternating rounds")
+
+
+def render(rows, notes, seconds, title="Pantry bench", setup=SETUP):
     header = ["#", "figure", "Pantry", "baseline, same run", "ratio", "goal", ""]
     table = [header] + [row.cells for row in rows]
     widths = [max(len(line[column]) for line in table) for column in range(len(header))]
     lines = [
-        f"Pantry bench, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, "
-        f"load average {os.getloadavg()[0]:.2f} at the end, {seconds:.0f} s",
-        "gunicorn -w 2 (sync) on 127.0.0.1; SQLite file, WAL, Pantry's pragmas; wrk -t2 -c32 -d10s "
-        f"(latency: -t1 -c1 -d5s) after a {load.WARM_UP} warm-up; best of {ROUNDS} alternating rounds",
+        f"{title}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, "
+        f"load average {' / '.join(f'{average:.2f}' for average in os.getloadavg())} (1 / 5 / 15 min) at the end, "
+        f"{seconds:.0f} s",
+        setup,
         "",
     ]
     lines += ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in table]

@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 BUDGET = 14 * 1024  # about what the first round trip of a new connection carries
+TIMEOUT = 10  # seconds to wait for a page (bench/scale.py's big network waits longer)
 LOADED = {"script": ("src",), "img": ("src", "srcset"), "source": ("src", "srcset"), "iframe": ("src",),
           "video": ("src", "poster"), "audio": ("src",), "embed": ("src",), "object": ("data",)}
 LINKS_LOADED = {"stylesheet", "icon", "shortcut", "apple-touch-icon", "manifest", "preload", "modulepreload"}
@@ -17,7 +18,7 @@ CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)|@import\s+['"]([^'"]+)
 class Weight:
     page: int  # gzip bytes of the HTML
     loads: dict = field(default_factory=dict)  # path -> gzip bytes
-    foreign: list = field(default_factory=list)  # absolute URLs to another host
+    foreign: list = field(default_factory=list)  # what it loads from another host (a link to one is no load)
 
     @property
     def total(self):
@@ -30,10 +31,9 @@ def weigh(url):
     found.feed(html.decode())
     weight = Weight(_gzipped(html))
     host = urlsplit(url).netloc
-    weight.foreign = sorted({link for link in found.absolute if urlsplit(link).netloc != host})
     queue = [urljoin(url, link) for link in found.loaded if _fetched(link)]
     while queue:
-        target = queue.pop(0)
+        target = _here(queue.pop(0), url)
         if urlsplit(target).netloc != host:
             weight.foreign.append(target)
             continue
@@ -48,24 +48,29 @@ def weigh(url):
 
 
 class _Resources(HTMLParser):
-    """The URLs a browser fetches while loading the page, and every absolute URL in it."""
+    """The URLs a browser fetches while loading the page."""
 
     def __init__(self):
         super().__init__()
-        self.loaded, self.absolute = [], []
+        self.loaded = []
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        for name, value in attrs.items():
-            for link in _links(name, value):
-                if _fetched(link) and urlsplit(link).netloc:
-                    self.absolute.append(link)
         if tag == "link" and LINKS_LOADED & set((attrs.get("rel") or "").lower().split()):
             self.loaded.append(attrs["href"])
         for name in LOADED.get(tag, ()):
             self.loaded += list(_links(name, attrs.get(name)))
 
     handle_startendtag = handle_starttag
+
+
+def _here(link, page):
+    """A link to the page's own host name on another port is the page's server: the bench serves on a
+    free port while the app's absolute links (its BASE_URL) name the host alone."""
+    target, served = urlsplit(link), urlsplit(page)
+    if target.hostname == served.hostname and target.netloc != served.netloc:
+        return target._replace(scheme=served.scheme, netloc=served.netloc).geturl()
+    return link
 
 
 def _links(name, value):
@@ -83,7 +88,7 @@ def _fetched(link):
 
 
 def _fetch(url):
-    with urllib.request.urlopen(url, timeout=10) as response:
+    with urllib.request.urlopen(url, timeout=TIMEOUT) as response:
         return response.read()
 
 
