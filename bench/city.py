@@ -16,9 +16,10 @@ from werkzeug.security import generate_password_hash
 
 from pantry.care.models import CareRecord, Reading
 from pantry.config import Defaults
-from pantry.coordinators.models import Coordinator, Network
+from pantry.coordinators.models import Coordinator
 from pantry.database import writer
 from pantry.extensions import db
+from pantry.network import Network
 from pantry.shifts.models import Shift, ShiftPattern, SignUp
 from pantry.sites.models import Site
 from pantry.stock.models import Allocation, Batch, Item, Movement, Stock
