@@ -62,7 +62,8 @@ def shapes(sent):
     """Each statement as its verb and the table it is about: ("SELECT", "tag"), ("UPDATE", "batch")..."""
     found = []
     for statement in sent:
-        words = re.sub(r"\(SELECT [^()]*\)", "", statement).split()  # a subquery's FROM is not the statement's
+        plain = re.sub(r"%\(\w+\)s", "?", statement)  # PostgreSQL's named parameters hold parentheses
+        words = re.sub(r"\(SELECT [^()]*\)", "", plain).split()  # a subquery's FROM is not the statement's
         if words[0] == "SELECT":
             found.append(("SELECT", words[words.index("FROM") + 1] if "FROM" in words else "EXISTS"))
         elif words[0] == "INSERT":
