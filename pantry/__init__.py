@@ -4,7 +4,7 @@ import os
 from flask import Flask
 
 from pantry.config import load_config
-from pantry.extensions import babel, csrf, db, login, migrate
+from pantry.extensions import babel, csrf, db, login
 
 
 def create_app(config=None):
@@ -34,7 +34,7 @@ def create_app(config=None):
 
 
 def _extensions(app):
-    from pantry import database
+    from pantry import database, migrating
     from pantry.languages import select_locale, select_timezone
 
     db.init_app(app)
@@ -42,7 +42,7 @@ def _extensions(app):
     # the database cut while the request was being answered does not turn the answer into a 500.
     app.teardown_appcontext(lambda error: database.end_transaction(db.session))
     migrations = os.path.join(os.path.dirname(app.root_path), "migrations")
-    migrate.init_app(app, db, directory=migrations, render_as_batch=True)
+    migrating.register(app, db, migrations)  # Flask-Migrate itself on first use (pantry/migrating.py)
     csrf.init_app(app)
     login.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)

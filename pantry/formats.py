@@ -2,7 +2,8 @@
 templates (pantry/templating.py registers them as filters) and for Python alike."""
 from datetime import datetime, timedelta
 
-from flask_babel import format_date, format_datetime, format_timedelta, gettext as _
+from babel.dates import parse_pattern
+from flask_babel import format_date, format_datetime, format_timedelta, get_locale, gettext as _
 
 from pantry.database import utcnow
 
@@ -17,13 +18,23 @@ def when(moment):
     return format_datetime(moment, "short")
 
 
+DAY = "EEE d MMM"
+
+
 def day(value):
     """'Sat 21 Nov', 'sáb 21 nov': a short day, the same pattern in every language."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return format_datetime(value, "EEE d MMM")
-    return format_date(value, "EEE d MMM")
+        return format_datetime(value, DAY)
+    return format_date(value, DAY)
+
+
+def day_names(dates):
+    """`day` of each of `dates` (dates, not moments), the language looked up once: a chart of a
+    fortnight names its days under the bars and again in its table."""
+    pattern, locale = parse_pattern(DAY), get_locale()
+    return [pattern.apply(value, locale) for value in dates]
 
 
 def long_day(value):

@@ -25,7 +25,8 @@ def record_movement(slug):
     )
     now, most = utcnow(), current_app.config["MAX_LOG_QUANTITY"]  # a count too is one entry's worth
     try:
-        movement = commit_write(db.session, lambda: ledger.record(db.session, entry, now, most=most))
+        admitted = ledger.admit(db.session, entry, most)  # before the write: a refusal never waits for the lock
+        movement = commit_write(db.session, lambda: ledger.record_admitted(db.session, admitted, now))
     except BadEntry as refusal:  # the ledger's limits (key, how many, dates): on the field they name
         if refusal.field is None:
             raise

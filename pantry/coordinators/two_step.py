@@ -7,8 +7,6 @@ import io
 import secrets
 
 import pyotp
-import qrcode
-import qrcode.image.svg
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
@@ -72,6 +70,9 @@ def new_secret():
 
 def qr_code(secret, email):
     """The QR code an authenticator app scans, as a data: URL of an SVG image (the page allows data: images)."""
+    import qrcode  # with the first code shown: a worker that shows none does not hold qrcode and Pillow
+    import qrcode.image.svg
+
     uri = pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=ISSUER)
     image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, border=2)
     out = io.BytesIO()

@@ -68,10 +68,13 @@ def counts(session, site_ids, now, window_days):
     return asks, promised
 
 
-def needs(session, site_ids, now, window_days, limit=None):
-    """{site id: [Need]} in the needs order; `limit` keeps the first few of each."""
+def needs(session, site_ids, now, window_days, limit=None, found_shelves=None):
+    """{site id: [Need]} in the needs order; `limit` keeps the first few of each. `found_shelves`
+    are the sites' shelves when the caller has read them already (pantry.stock.shelves)."""
     found = {site_id: {} for site_id in site_ids}
-    for site_id, shelf in shelves.shelves(session, site_ids, with_batches=False).items():
+    if found_shelves is None:
+        found_shelves = shelves.shelves(session, site_ids, with_batches=False)
+    for site_id, shelf in found_shelves.items():
         for stock in shelf.stocks:
             found[site_id][stock.item_id] = Need(stock.item, stock.quantity, stock.target)
     asks, promised = counts(session, site_ids, now, window_days)
@@ -94,13 +97,20 @@ def _need(found, items, site_id, item_id):
     return found[site_id][item_id]
 
 
-def site_needs(session, site_id, now, window_days, limit=None):
-    return needs(session, [site_id], now, window_days, limit)[site_id]
+def site_needs(session, site_id, now, window_days, limit=None, shelf=None):
+    found_shelves = None if shelf is None else {site_id: shelf}
+    return needs(session, [site_id], now, window_days, limit, found_shelves)[site_id]
 
 
 def version(session, site_id):
     """What the needs of a site last changed by, for caches: the latest ask and promise change."""
-    return session.execute(select(
+    return session.execute(select(*version_columns(site_id))).one()
+
+
+def version_columns(site_id):
+    """`version` as scalar subqueries (`site_id` may be a column to correlate), for a caller
+    that asks them in its own query."""
+    return (
         select(func.max(Ask.id)).where(Ask.site_id == site_id).scalar_subquery(),
         select(func.max(Promise.changed_at)).where(Promise.site_id == site_id).scalar_subquery(),
-    )).one()
+    )

@@ -6,7 +6,6 @@ import io
 import font_source_sans_pro
 from flask import abort, current_app, render_template, request, url_for
 from flask_babel import force_locale, get_locale, gettext as _
-from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy import func, select
 
 from pantry.database import utcnow
@@ -68,6 +67,8 @@ def card(slug):
 
 
 def _font(size, weight="Semibold"):
+    from PIL import ImageFont
+
     return ImageFont.truetype(f"{font_source_sans_pro.font_directory}/SourceSansPro-{weight}.ttf", size)
 
 
@@ -81,7 +82,10 @@ def _fit(pen, text, face, width):
 
 
 def draw(name, needs):
-    """The card: the site's name, "What it needs most", the needs with their words, and a call."""
+    """The card: the site's name, "What it needs most", the needs with their words, and a call.
+    Pillow is loaded with the first card a worker draws (a worker that draws none does not hold it)."""
+    from PIL import Image, ImageDraw
+
     image = Image.new("RGB", SIZE, PAPER)
     pen = ImageDraw.Draw(image)
     pen.rectangle((0, 0, SIZE[0], 24), fill=ACCENT)

@@ -7,8 +7,6 @@ import base64
 import json
 from pathlib import Path
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -42,6 +40,8 @@ def vapid(instance_path):
 
 def public_key(instance_path):
     """The application server key, as the Push API wants it: the raw point, base64url."""
+    from cryptography.hazmat.primitives import serialization  # on first use: some 8 MB
+
     raw = vapid(instance_path).public_key.public_bytes(serialization.Encoding.X962,
                                                        serialization.PublicFormat.UncompressedPoint)
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
@@ -63,6 +63,8 @@ def subscribe(session, site, endpoint, p256dh, auth, kinds, now, *, allow_loopba
         raise BadSubscription()
     if not isinstance(p256dh, str) or not isinstance(auth, str):
         raise BadSubscription()
+    from cryptography.hazmat.primitives.asymmetric import ec  # on first use, like serialization above
+
     try:
         ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), _decoded(p256dh, 65))
     except ValueError:

@@ -72,9 +72,15 @@ def open_count(session):
 
 def version(session, site_id=None):
     """What a cached public page must see change: the latest report entry, and how many are open."""
+    return session.execute(select(*version_columns(site_id))).one()
+
+
+def version_columns(site_id=None):
+    """`version` as scalar subqueries (`site_id` may be a column to correlate), for a caller
+    that asks them in its own query."""
     entries = select(func.max(ReportEntry.id))
     still_open = select(func.count()).select_from(Report).where(Report.closed_at.is_(None))
     if site_id is not None:
         entries = entries.join(Report).where(Report.site_id == site_id)
         still_open = still_open.where(Report.site_id == site_id)
-    return session.execute(select(entries.scalar_subquery(), still_open.scalar_subquery())).one()
+    return entries.scalar_subquery(), still_open.scalar_subquery()

@@ -5,13 +5,10 @@ WebP with no metadata at all (no EXIF, GPS, XMP or ICC profile): only the pixels
 import io
 import warnings
 from dataclasses import dataclass
-
-import pillow_heif
-from PIL import Image, ImageOps
+from functools import cache
 
 from pantry.reports.errors import NotAnImage, PhotoTooLarge, TooManyPixels
 
-pillow_heif.register_heif_opener()
 FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")
 QUALITIES = (80, 65, 50)  # tried in turn until the photo fits the size cap,
 SCALES = (1, 0.75, 0.5)  # first at the full side, then smaller
@@ -33,8 +30,20 @@ class Limits:
     most_bytes: int  # what is kept, after re-encoding
 
 
+@cache
+def _pillow():
+    """Pillow, with HEIC from pillow-heif, loaded with the first photo: some 12 MB that a worker
+    which never sees a photo does not hold."""
+    import pillow_heif
+    from PIL import Image, ImageOps
+
+    pillow_heif.register_heif_opener()
+    return Image, ImageOps
+
+
 def prepare(raw, limits):
     """The photo to keep, from the bytes that were sent. Raises NotAnImage, TooManyPixels or PhotoTooLarge."""
+    Image, _ = _pillow()
     picture = _decoded(raw, limits)
     for scale in SCALES:
         side = max(1, int(limits.side * scale))
@@ -49,6 +58,7 @@ def prepare(raw, limits):
 
 def _decoded(raw, limits):
     """The pixels, upright, in RGB; every way a file can fail to be a photo is NotAnImage."""
+    Image, ImageOps = _pillow()
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:

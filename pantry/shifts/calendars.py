@@ -6,7 +6,6 @@ from datetime import UTC
 from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
-from icalendar import Calendar, Event
 
 PRODUCT = "-//Pantry//Community fridge shifts//EN"
 
@@ -35,6 +34,8 @@ def site_feed(site, shifts, zone, base_url, now):
 
 
 def shift_event(shift, zone, base_url, now):
+    from icalendar import Event  # on first use, like Calendar below: a worker that sends none does not hold it
+
     event = Event()
     event.add("UID", f"shift-{shift.id}@{urlsplit(base_url).hostname or 'pantry'}")
     event.add("DTSTAMP", now.astimezone(UTC))
@@ -51,6 +52,8 @@ def shift_event(shift, zone, base_url, now):
 
 
 def _calendar(name):
+    from icalendar import Calendar
+
     calendar = Calendar()
     calendar.add("PRODID", PRODUCT)
     calendar.add("VERSION", "2.0")

@@ -5,6 +5,8 @@ site, applies its change with conditional `quantity = quantity + :delta`
 updates, appends one movement, and flushes. The caller commits.
 """
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -39,6 +41,7 @@ from pantry.stock.moves import (  # noqa: F401  (lock_stock is the ledger's word
     book,
     find_replay,
     lock_stock,
+    lock_with_replay,
     move,
     reverse,
     take_earliest_first,
@@ -102,18 +105,39 @@ def undoable(session, movement_ids, now, window):
     return [movement for movement in session.scalars(query) if movement.corrected_by is None]
 
 
+@dataclass(frozen=True)
+class Admitted:
+    """An entry `admit` has checked: what `record_admitted` books without checking it again."""
+
+    entry: Entry
+
+
+def admit(session, entry, most=LARGEST_QUANTITY, label_item_id=None, label_item_name=None):
+    """Refuse (BadEntry) what may not be recorded: a key of the wrong shape, a quantity beyond 1
+    to `most`, a date where none belongs and, at a label printed for one item (`label_item_id`,
+    named `label_item_name` when the caller has it), any other item. Reads nothing and locks
+    nothing (but for the label's item's name, when a refusal needs it): a door admits its entry
+    before the write begins, so a refused one never waits for the write lock."""
+    check(entry, most)
+    if label_item_id is not None and entry.kind not in ("transfer", "correction") and entry.item_id != label_item_id:
+        raise NotThisLabel(label_item_name or session.get(Item, label_item_id).name)
+    return Admitted(entry)
+
+
 def record(session, entry, now, most=LARGEST_QUANTITY, label_item_id=None):
     """Apply `entry` once: at most `most` at once and, at a label printed for one item
     (`label_item_id`), only that item. The same key again returns the first movement;
     the same key with another payload raises IdempotencyConflict."""
-    check(entry, most)
+    return record_admitted(session, admit(session, entry, most, label_item_id), now)
+
+
+def record_admitted(session, admitted, now):
+    """Apply an entry `admit` let through, once (see `record`)."""
+    entry = admitted.entry
     if entry.kind == "transfer":
         return transfers.transfer(session, entry, now, check_exists=_check_exists).out
     if entry.kind == "correction":
         return _record_correction(session, entry, now)
-    if label_item_id is not None and entry.item_id != label_item_id:
-        raise NotThisLabel(session.get(Item, label_item_id).name)
-    _check_exists(session, entry.site_id, entry.item_id)
     return _book_once(session, entry, entry.site_id, entry.item_id, now)
 
 
@@ -129,9 +153,14 @@ def _record_correction(session, entry, now):
 def _book_once(session, entry, site_id, item_id, now, corrected=None):
     """Lock the stock row, answer a replay as the first time, else apply and book the entry and
     say so (pantry.signals.movement_recorded: the followers, the promises, the reports)."""
-    stock = lock_stock(session, site_id, item_id)
-    # Looked up under the lock: a concurrent twin holding the same key has committed by now.
-    earlier = find_replay(session, entry)
+    # A site and an item with a stock row exist (its foreign keys say so): they are looked up
+    # only when this is the item's first movement at the site (or an id no row can have).
+    def exists():
+        _check_exists(session, site_id, item_id)
+
+    if not (within_ids(site_id) and within_ids(item_id)):
+        exists()  # refuses
+    stock, earlier = lock_with_replay(session, site_id, item_id, entry, making=exists)
     if earlier is not None:
         return earlier
     if corrected is not None:

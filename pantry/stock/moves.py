@@ -43,6 +43,7 @@ def book(session, stock, entry, change, now, key=None):
         payload_digest=entry.digest(),
         created_at=now,
     )
+    movement.item = stock.item  # loaded with the stock row: what answers the entry reads no more
     session.add(movement)
     session.flush()
     if change.batches:
@@ -69,28 +70,51 @@ def find_replay(session, entry):
     return earlier
 
 
+def lock_with_replay(session, site_id, item_id, entry, making):
+    """`lock_stock`, and the movement already recorded under `entry.key` (`find_replay`), in one
+    statement when the stock row exists; `making()` runs first when it does not (it may refuse).
+
+    On SQLite the writer holds the database's write lock, so the replay is looked up under it.
+    On PostgreSQL a twin request with the same key that held the row lock and has committed
+    may be missed by this statement's snapshot: its own insert then breaks the key's unique
+    constraint, and pantry.database.commit_write runs the rule again, which finds the twin."""
+    replay = select(Movement.id).where(Movement.idempotency_key == entry.key).scalar_subquery()
+    found = session.execute(
+        _stock_query(site_id, item_id).add_columns(replay).execution_options(populate_existing=True)
+    ).first()
+    if found is None:
+        making()
+        return _make_stock(session, site_id, item_id), find_replay(session, entry)
+    stock, earlier_id = found
+    if earlier_id is None:
+        return stock, None
+    return stock, find_replay(session, entry)
+
+
+def _stock_query(site_id, item_id):
+    return select(Stock).where(Stock.site_id == site_id, Stock.item_id == item_id).with_for_update(of=Stock)
+
+
 def lock_stock(session, site_id, item_id):
     """Lock the stock row of the item at the site until the transaction ends, making it
     on the item's first movement there.
 
     PostgreSQL: SELECT ... FOR UPDATE. SQLite: writers already hold the database's
     write lock (BEGIN IMMEDIATE, see pantry.database)."""
-    query = (
-        select(Stock)
-        .where(Stock.site_id == site_id, Stock.item_id == item_id)
-        .with_for_update(of=Stock)
-        .execution_options(populate_existing=True)
-    )
+    query = _stock_query(site_id, item_id).execution_options(populate_existing=True)
     stock = session.scalars(query).first()
-    if stock is None:
-        insert_or_skip = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        session.execute(
-            insert_or_skip(Stock)
-            .values(site_id=site_id, item_id=item_id, quantity=0, count_looks_off=False)
-            .on_conflict_do_nothing(index_elements=["site_id", "item_id"])
-        )
-        stock = session.scalars(query).one()
-    return stock
+    return stock if stock is not None else _make_stock(session, site_id, item_id)
+
+
+def _make_stock(session, site_id, item_id):
+    """The stock row of an item's first movement at a site, locked (a twin may make it first)."""
+    insert_or_skip = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(
+        insert_or_skip(Stock)
+        .values(site_id=site_id, item_id=item_id, quantity=0, count_looks_off=False)
+        .on_conflict_do_nothing(index_elements=["site_id", "item_id"])
+    )
+    return session.scalars(_stock_query(site_id, item_id).execution_options(populate_existing=True)).one()
 
 
 def take_earliest_first(session, stock, wanted):

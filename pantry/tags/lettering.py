@@ -3,13 +3,14 @@ SIL Open Font License), so no system fonts are needed and every Spanish letter p
 from functools import cache, lru_cache
 
 import font_source_sans_pro
-from PIL import ImageFont
 
 FACES = {"regular": "SourceSansPro-Regular.ttf", "bold": "SourceSansPro-Semibold.ttf"}
 
 
 @cache
 def font(size, weight="bold"):
+    from PIL import ImageFont  # with the first label or poster drawn (pantry.tags.sheets)
+
     return ImageFont.truetype(f"{font_source_sans_pro.font_directory}/{FACES[weight]}", size)
 
 

@@ -9,8 +9,6 @@ import io
 from dataclasses import dataclass, field
 
 from flask_babel import format_date, gettext as _, lazy_gettext as _l, ngettext
-from PIL import Image
-from PIL.ImageDraw import Draw
 from sqlalchemy import select
 
 from pantry.refusals import Refusal
@@ -217,6 +215,9 @@ def _foot(placed, poster, left, right, bottom):
 
 def draw(placed):
     """The page of `placed`, black on white."""
+    from PIL import Image  # with the first poster drawn (pantry.tags.sheets)
+    from PIL.ImageDraw import Draw
+
     page = Image.new("1", sheets.PAPERS[placed.paper].size(), 1)
     pen = Draw(page)
     for text in placed.texts:

@@ -8,13 +8,12 @@ import io
 from dataclasses import dataclass
 from functools import cache
 
-import qrcode
 from flask_babel import gettext as _
-from PIL import Image
-from PIL.ImageDraw import Draw
-from qrcode.constants import ERROR_CORRECT_M
 
 from pantry.tags import lettering
+
+# Pillow and qrcode are imported by the functions that draw: a worker that never prints a label
+# or a poster does not hold them (pantry.tags.posters, pantry.tags.lettering likewise).
 
 DPI = 300
 COLUMNS, ROWS = 3, 8
@@ -73,6 +72,8 @@ def label_sheet(labels, paper="a4"):
     labels = list(labels)
     boxes = cells(paper)
     code_face = _code_face(labels, boxes[0])
+    from PIL.ImageDraw import Draw
+
     pages = []
     for start in range(0, max(len(labels), 1), PER_PAGE):
         page = _blank_page(paper)
@@ -101,6 +102,8 @@ def cells(paper, dpi=DPI):
 
 def _blank_page(paper):
     """A white page with dashed cut lines around every cell."""
+    from PIL import Image
+
     page = Image.new("1", PAPERS[paper].size(), 1)
     boxes = cells(paper)
     left, top, right, bottom = boxes[0][0], boxes[0][1], boxes[-1][2], boxes[-1][3]
@@ -114,6 +117,9 @@ def _blank_page(paper):
 @cache
 def _cut_line(length, down=False):
     """A dashed line two pixels thick, across the page or down it."""
+    from PIL import Image
+    from PIL.ImageDraw import Draw
+
     line = Image.new("1", (length + 1, 2), 1)
     draw = Draw(line)
     for x in range(0, length + 1, DASH_EVERY):
@@ -153,6 +159,10 @@ def _draw_label(page, draw, label, box, code_face):
 def qr_code(url, room):
     """The QR code of `url` with its quiet zone, as large as fits `room` pixels in whole
     pixels per module (so its edges stay sharp), and that module size. Posters use it too."""
+    import qrcode
+    from PIL import Image
+    from qrcode.constants import ERROR_CORRECT_M
+
     qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=QUIET_ZONE)
     qr.add_data(url)
     qr.make(fit=True)

@@ -53,15 +53,17 @@ def log(code):
         return _refuse(tag, form)
     entry = ledger.Entry(form.kind.data, form.key.data, tag.site_id, form.item.data, form.quantity.data,
                          best_before=form.best_before.data)
-    now, most, label_item_id, back = utcnow(), current_app.config["MAX_LOG_QUANTITY"], tag.item_id, _back_to(tag)
-    try:
-        movement, movement_id = commit_write(db.session, lambda: _logged(ledger.record(
-            db.session, entry, now, most=most, label_item_id=label_item_id)))
+    now, back, label_item = utcnow(), _back_to(tag), tag.item
+    try:  # the entry is checked before the write begins: a refused one never waits for the lock
+        admitted = ledger.admit(db.session, entry, current_app.config["MAX_LOG_QUANTITY"],
+                                label_item and label_item.id, label_item and label_item.name)
+        movement_id, answer = commit_write(
+            db.session, lambda: _logged(ledger.record_admitted(db.session, admitted, now), request.is_json))
     except LedgerError as refusal:  # the ledger's limits: on the field they name
         return _refuse(tag, form, refusal)
     _remember(movement_id)
-    if request.is_json:
-        return jsonify(movement=movement_json(movement), message=logged_message(movement)), 201
+    if answer is not None:
+        return jsonify(answer), 201
     # The page it goes back to says "Logged: ..." with Undo, from this browser's recent entries.
     return redirect(back, 303)
 
@@ -96,9 +98,12 @@ def unknown_tag(error):
     return page, error.status
 
 
-def _logged(movement):
-    """The movement and its id, read before the commit expires it (the redirect needs only the id)."""
-    return movement, movement.id
+def _logged(movement, as_json):
+    """The movement's id and, for a JSON caller, its answer: made before the commit expires the
+    movement, so nothing is read back after it (the redirect needs only the id)."""
+    if not as_json:
+        return movement.id, None
+    return movement.id, {"movement": movement_json(movement), "message": logged_message(movement)}
 
 
 def _scan_page(tag, form, item_id=None, status=200):

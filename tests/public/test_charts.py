@@ -241,3 +241,20 @@ def test_the_site_and_scan_pages_stay_one_round_trip(app, client, session, make_
         scripts = re.findall(rb"<script[^>]*>", html)
         assert all(b"defer" in script and b'src="/static/' in script for script in scripts), scripts
         assert len(gzip.compress(html, 6)) + loads < BUDGET, path
+
+
+def test_day_names_are_the_day_filter_of_each_day(app):
+    """pantry.formats.day_names formats a fortnight with one look-up of the language, as `day` would each."""
+    from datetime import date, timedelta
+
+    from flask_babel import force_locale
+
+    from pantry import formats
+
+    days = [date(2026, 11, 21) + timedelta(days=n) for n in range(14)]
+    with app.test_request_context():
+        for language in ("en", "es"):
+            with force_locale(language):
+                assert formats.day_names(days) == [formats.day(day) for day in days]
+        with force_locale("es"):
+            assert formats.day_names(days[:1]) == ["sáb 21 nov"]

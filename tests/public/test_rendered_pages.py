@@ -39,3 +39,44 @@ def test_each_language_is_kept_apart(client, fridge):
     assert '<html lang="en">' in client.get(f"/sites/{site.slug}").text
     spanish = client.get(f"/sites/{site.slug}", headers={"Accept-Language": "es"}).text
     assert '<html lang="es">' in spanish
+
+
+def _sent(engine, call):
+    """The statements (but BEGIN) `call()` sends."""
+    from sqlalchemy import event
+
+    sent = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        if not statement.startswith("BEGIN"):
+            sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        call()
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    return sent
+
+
+def test_a_kept_page_is_served_after_one_query(client, fridge):
+    """Whether the kept page is still the page is one query (the site's latest movement, reading,
+    care record, flags, ask, promise and report entry, and its open reports); then a dict lookup."""
+    from pantry.extensions import db
+
+    page = f"/sites/{fridge[0].slug}"
+    first = client.get(page).text
+    sent = _sent(db.engine, lambda: client.get(page))
+    assert len(sent) == 1, "\n".join(sent)
+    assert client.get(page).text == first
+    assert client.get("/sites/no-such-site").status_code == 404
+
+
+def test_a_rendered_site_page_reads_its_shelves_once(app, client, fridge):
+    """The needs list works from the stock rows the page read for its shelves, not a second read."""
+    from pantry.extensions import db
+
+    app.config["PAGE_CACHE_SECONDS"] = 0
+    page = f"/sites/{fridge[0].slug}"
+    sent = _sent(db.engine, lambda: client.get(page))
+    assert len([statement for statement in sent if statement.split("FROM")[1].split()[0] == "stock"]) == 1
