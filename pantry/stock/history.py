@@ -1,6 +1,6 @@
 """What moved: a site's ledger a page at a time, narrowed by item, kind and local days; and the
-last few days, day by day. Read from the ledger along its (site_id, created_at) index, so the
-cost grows with the days asked for, never with years of history."""
+last few days, day by day. Read from the ledger along its (site_id, created_at, id) index, so the
+cost grows with the page or the days asked for, never with years of history."""
 from dataclasses import dataclass
 from datetime import timedelta
 from itertools import groupby
@@ -8,20 +8,17 @@ from itertools import groupby
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import aliased, selectinload
 
+from pantry import seek
 from pantry.clock import day_start
 from pantry.stock.models import Movement, Stock
 
+LEDGER_ORDER = seek.Order((Movement.created_at, Movement.id), descending=True)  # newest first
 
-def site_ledger(session, site_id, zone, page, size, item_id=None, kind=None, first_day=None, last_day=None):
-    """Page `page` (from 1) of the site's movements, `size` to a page, newest first, narrowed by
-    item, kind and the local days `first_day` to `last_day` (both included, days of `zone`);
-    and whether there is a next page."""
-    query = (
-        select(Movement)
-        .where(Movement.site_id == site_id)
-        .options(selectinload(Movement.corrected_by), selectinload(Movement.corrects))
-        .order_by(Movement.created_at.desc(), Movement.id.desc())
-    )
+
+def ledger_query(site_id, zone, item_id=None, kind=None, first_day=None, last_day=None):
+    """The site's movements narrowed by item, kind and the local days `first_day` to `last_day`
+    (both included, days of `zone`), in no order yet (LEDGER_ORDER pages it)."""
+    query = select(Movement).where(Movement.site_id == site_id)
     if item_id is not None:
         query = query.where(Movement.item_id == item_id)
     if kind:
@@ -30,9 +27,15 @@ def site_ledger(session, site_id, zone, page, size, item_id=None, kind=None, fir
         query = query.where(Movement.created_at >= day_start(first_day, zone))
     if last_day:
         query = query.where(Movement.created_at < day_start(last_day + timedelta(days=1), zone))
-    # One row more than a page says whether there is a next page, without counting them all.
-    found = session.scalars(query.offset((page - 1) * size).limit(size + 1)).all()
-    return found[:size], len(found) > size
+    return query
+
+
+def site_ledger(session, site_id, zone, where, size, **filters):
+    """A page (a seek.Page) of the site's movements, newest first, `size` to a page, from `where`
+    (a seek.Seek), narrowed by `filters` (see ledger_query), with what each corrects or is corrected by."""
+    query = ledger_query(site_id, zone, **filters).options(
+        selectinload(Movement.corrected_by), selectinload(Movement.corrects))
+    return seek.page(session, query, LEDGER_ORDER, where, size)
 
 
 @dataclass
