@@ -15,6 +15,7 @@ from pantry.stock import items as item_rules
 from pantry.stock.models import CATEGORIES, Item, Stock
 
 SITES_PAGE = 25  # sites to a page of the sites list and of the home screen
+ITEMS_PAGE = 50  # items to a page of the items list
 SITE_FIELDS = ("name", "address", "kind", "state", "hours", "notes")
 ITEM_FIELDS = ("name", "category", "unit", "keep_cold", "typical_grams")
 
@@ -56,8 +57,11 @@ def edit_site(slug):
 @bp.get("/items")
 @login_required
 def items():
-    found = db.session.scalars(select(Item).order_by(Item.category, Item.name)).all()
-    return render_template("coordinators/items.html", items=found)
+    """The network's items by category and name, a page at a time."""
+    where, bad_page = requested(request.args)
+    found = item_rules.items_page(db.session, where, ITEMS_PAGE)
+    page = render_template("coordinators/items.html", items=found, where=where, bad_page=bad_page)
+    return page, 400 if bad_page else 200
 
 
 @bp.route("/items/new", methods=["GET", "POST"])

@@ -65,6 +65,14 @@ def daily_flows(session, site_ids, days):
     flows = {site_id: Flow([0] * len(days), [0] * len(days)) for site_id in site_ids}
     if not flows:
         return flows
+    for site_id, kind, day, quantity in session.execute(flows_query(site_ids, days)):
+        flow = flows[site_id]
+        (flow.added if kind == "restock" else flow.taken)[day] = int(quantity)
+    return flows
+
+
+def flows_query(site_ids, days):
+    """Per site, kind and day of `days`: the quantities restocked and taken, undone ones left out."""
     corrector = aliased(Movement)
     moved = (
         select(Movement.site_id, Movement.kind, Movement.quantity, days.number(Movement.created_at).label("day"))
@@ -79,13 +87,9 @@ def daily_flows(session, site_ids, days):
     )
     # Grouped outside the subquery: PostgreSQL would not see that the CASE in the select
     # and the one in the GROUP BY are the same expression once each has its own parameters.
-    query = select(moved.c.site_id, moved.c.kind, moved.c.day, func.sum(moved.c.quantity)).group_by(
+    return select(moved.c.site_id, moved.c.kind, moved.c.day, func.sum(moved.c.quantity)).group_by(
         moved.c.site_id, moved.c.kind, moved.c.day
     )
-    for site_id, kind, day, quantity in session.execute(query):
-        flow = flows[site_id]
-        (flow.added if kind == "restock" else flow.taken)[day] = int(quantity)
-    return flows
 
 
 @dataclass
@@ -108,17 +112,22 @@ def empty_days(session, site_ids, days):
     ).all()
     if not stocks:
         return []
-    moves = session.execute(
-        select(Movement.site_id, Movement.item_id, Movement.created_at, Movement.delta)
-        .where(Movement.site_id.in_(site_ids), Movement.created_at >= days.start)
-        .order_by(Movement.site_id, Movement.item_id, Movement.created_at, Movement.id)
-    )
+    moves = session.execute(window_query(site_ids, days))
     by_pair = {pair: [(moment, delta) for _, _, moment, delta in rows]
                for pair, rows in groupby(moves, key=lambda row: (row.site_id, row.item_id))}
     found = [Empty(stock, _days_at_zero(stock.quantity, by_pair.get((stock.site_id, stock.item_id), []), days))
              for stock in stocks]
     found.sort(key=lambda empty: (-empty.days, -empty.stock.shortfall, empty.stock.item.name))
     return [empty for empty in found if empty.days]
+
+
+def window_query(site_ids, days):
+    """Every movement at the sites since the first of `days`, by site, item and time."""
+    return (
+        select(Movement.site_id, Movement.item_id, Movement.created_at, Movement.delta)
+        .where(Movement.site_id.in_(site_ids), Movement.created_at >= days.start)
+        .order_by(Movement.site_id, Movement.item_id, Movement.created_at, Movement.id)
+    )
 
 
 def _days_at_zero(quantity, moves, days):
