@@ -67,17 +67,24 @@ def network_open(session, now, ages, where, size):
 
 def site_history(session, site_id, now, ages):
     """A site's latest reports, open or closed, with their entries."""
-    query = (
+    return [Shown(report, report.closed_at is None and now - report.last_reported_at > ages.stale)
+            for report in session.scalars(site_history_query(site_id))]
+
+
+def site_history_query(site_id):
+    return (
         select(Report).where(Report.site_id == site_id)
         .order_by(Report.last_reported_at.desc(), Report.id.desc()).limit(SITE_HISTORY)
         .options(selectinload(Report.entries).selectinload(ReportEntry.photo))
     )
-    return [Shown(report, report.closed_at is None and now - report.last_reported_at > ages.stale)
-            for report in session.scalars(query)]
 
 
 def open_count(session):
-    return session.scalar(select(func.count()).select_from(Report).where(Report.closed_at.is_(None)))
+    return session.scalar(open_count_query())
+
+
+def open_count_query():
+    return select(func.count()).select_from(Report).where(Report.closed_at.is_(None))
 
 
 def version(session, site_id=None):

@@ -16,6 +16,10 @@ NETWORK_DAYS = 14  # "shifts that need people" looks this far ahead, on the page
 
 def upcoming(session, now, until, site_ids=None):
     """Shifts not cancelled that end after `now` and start before `until`, soonest first."""
+    return session.scalars(upcoming_query(now, until, site_ids)).all()
+
+
+def upcoming_query(now, until, site_ids=None):
     query = (
         select(Shift)
         .where(Shift.cancelled_at.is_(None), Shift.ends_at > now, Shift.starts_at < until)
@@ -23,7 +27,7 @@ def upcoming(session, now, until, site_ids=None):
     )
     if site_ids is not None:
         query = query.where(Shift.site_id.in_(site_ids))
-    return session.scalars(query).all()
+    return query
 
 
 def needing_people(session, now, until, site_ids=None):

@@ -56,9 +56,13 @@ class BadTarget(ItemError):
 ORDER = seek.Order((Item.category, Item.name, Item.id))  # the items list: by category, then name
 
 
+def select_items():
+    return select(Item)
+
+
 def items_page(session, where, size):
     """A page (a seek.Page) of the network's items by category and name, along their index."""
-    return seek.page(session, select(Item), ORDER, where, size)
+    return seek.page(session, select_items(), ORDER, where, size)
 
 
 def create_item(session, now, name, category="other", unit="", keep_cold=False, typical_grams=None):
