@@ -12,6 +12,7 @@ from pantry.care import history as care_history
 from pantry.clock import day_start, last_days
 from pantry.coordinators import dashboard, exports, journal_pages, network, reports, rosters
 from pantry.needs import asks
+from pantry.outbox import queue
 from pantry.reports import listing as report_listing
 from pantry.seek import Seek
 from pantry.shifts import listing as shift_listing
@@ -19,7 +20,7 @@ from pantry.sites import by_name
 from pantry.stock import history, items
 
 # The tables that grow with years of history: a list never reads one from end to end.
-BIG_TABLES = {"movement", "reading", "care_record", "shift", "journal_entry", "report", "ask", "promise"}
+BIG_TABLES = {"movement", "reading", "care_record", "shift", "journal_entry", "report", "ask", "promise", "message"}
 
 
 @dataclass(frozen=True)
@@ -130,5 +131,6 @@ LISTS = {
         reports.REPORTS_SHOWN),
     "a site's reports": lambda s: report_listing.site_history_query(s.site_id),
     "open reports counted": lambda s: report_listing.open_count_query(),
+    "undelivered messages counted (the home screen)": lambda s: queue.dead_count_query(),
     "suggestions": lambda s: asks.open_suggestions_query(s.now - timedelta(days=7)),
 }

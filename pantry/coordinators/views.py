@@ -104,7 +104,7 @@ def home():
     about_me = db.session.scalar(select(Review).where(Review.subject_id == current_user.id, Review.closed_at.is_(None)))
     page = render_template("coordinators/home.html", sites=sites, summaries=summaries, about_me=about_me,
                            where=where, bad_page=bad_page, disabled_webhooks=webhooks.disabled(db.session),
-                           outbox_dead=queue.counts(db.session)["dead"])
+                           outbox_dead=queue.dead_count(db.session))
     return page, 400 if bad_page else 200
 
 
