@@ -8,7 +8,7 @@ from wtforms import SelectChoice
 
 from pantry import seek
 from pantry.clock import deployment_zone
-from pantry.coordinators.blueprint import bp
+from pantry.coordinators.blueprint import bp, site_named
 from pantry.coordinators.exports import cell, moment, stream
 from pantry.coordinators.models import Coordinator
 from pantry.coordinators.paging import requested
@@ -56,7 +56,7 @@ ACTIONS = {
 def journal():
     form = _filters()
     where, bad_page = requested(request.args)
-    if not form.validate():
+    if not form.validate() or not site_named(form.site):
         return render_template("coordinators/journal.html", form=form, entries=Page(), where=where, bad_page=None,
                                filters={}, actions=ACTIONS), 422
     found = lines(db.session, where, PAGE_SIZE, **_chosen(form))
@@ -70,7 +70,7 @@ def journal():
 @login_required
 def journal_csv():
     form = _filters()
-    if not form.validate():
+    if not form.validate() or not site_named(form.site):
         abort(422)
     zone = deployment_zone()
     header = ["when", "who", "action", "subject", "site", "before", "after"]
@@ -89,10 +89,8 @@ def journal_csv():
 def _filters():
     form = JournalFilterForm(request.args)
     people = db.session.scalars(select(Coordinator).order_by(Coordinator.name, Coordinator.email)).all()
-    sites = db.session.scalars(select(Site).order_by(Site.name)).all()
     form.person.choices = [SelectChoice("", _l("Everyone"))] + [
         SelectChoice(str(person.id), person.display_name) for person in people]
-    form.site.choices = [SelectChoice("", _l("All sites"))] + [SelectChoice(site.slug, site.name) for site in sites]
     form.kind.choices = [SelectChoice("", _l("Everything"))] + [
         SelectChoice(kind, label) for kind, label in KINDS.items()]
     return form

@@ -14,7 +14,7 @@ from pantry.sites import by_name, rules as site_rules
 from pantry.stock import items as item_rules
 from pantry.stock.models import CATEGORIES, Item, Stock
 
-SITES_PAGE = 25  # sites to a page of the sites list and of the home screen
+SITES_PAGE = 10  # sites to a page of the sites list and of the home screen (as many as the dashboard)
 ITEMS_PAGE = 50  # items to a page of the items list
 SITE_FIELDS = ("name", "address", "kind", "state", "hours", "notes")
 ITEM_FIELDS = ("name", "category", "unit", "keep_cold", "typical_grams")

@@ -57,5 +57,5 @@ class JournalFilterForm(FlaskForm):
         csrf = False  # a GET form: it only narrows what is shown
 
     person = SelectField(_l("Who"), coerce=optional_id, validators=[Optional()])
-    site = SelectField(_l("Site"), validators=[Optional()])
+    site = StringField(_l("Site"), validators=[Optional()])  # its slug, typed (blueprint.site_named)
     kind = SelectField(_l("About"), validators=[Optional()])

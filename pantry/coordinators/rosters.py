@@ -5,12 +5,10 @@ from datetime import timedelta
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from wtforms import SelectChoice
 
 from pantry.clock import deployment_zone, local_today
 from pantry.coordinators import journaled
-from pantry.coordinators.blueprint import bp, refuse, site_or_404
+from pantry.coordinators.blueprint import bp, refuse, site_named, site_or_404
 from pantry.coordinators.forms import ButtonForm, OneOffShiftForm, WeekForm
 from pantry.coordinators.paging import requested
 from pantry.database import commit_write, utcnow
@@ -20,7 +18,6 @@ from pantry.shifts import listing
 from pantry.shifts.errors import ShiftError, ShiftInThePast
 from pantry.shifts.models import Shift
 from pantry.shifts.words import shift_words
-from pantry.sites.models import Site
 
 WEEK_DAYS = 7
 SHIFTS_SHOWN = 60  # shifts to a page of the week's rota
@@ -86,10 +83,8 @@ def cancel_shift(shift_id):
 def week():
     """Seven days of shifts from a chosen day, at every site or one, with contact details."""
     form = WeekForm(request.args)
-    sites = db.session.scalars(select(Site).order_by(Site.name)).all()
-    form.site.choices = [SelectChoice("", _("All sites"))] + [SelectChoice(site.slug, site.name) for site in sites]
     where, bad_page = requested(request.args)
-    if not form.validate():
+    if not form.validate() or not site_named(form.site):
         return render_template("coordinators/week.html", form=form, days=[], steps={}, shown=Page(), where=where,
                                chosen={}, bad_page=None), 422
     first = form.start.data = form.start.data or local_today(utcnow())
