@@ -7,7 +7,7 @@ refuses too, with triggers, for whatever goes around the ORM)."""
 import json
 from datetime import date, datetime, time
 
-from sqlalchemy import DDL, ForeignKey, String, Text, event
+from sqlalchemy import DDL, ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from pantry.database import UTCDateTime
@@ -20,8 +20,10 @@ UNTOLD_TABLES = {"journal_entry", "coordinator_session"}
 
 
 class JournalEntry(db.Model):
+    __table_args__ = (Index("ix_journal_entry_time", "at", "id"),)  # newest first, a page at a time
+
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
     coordinator_id: Mapped[int | None] = mapped_column(ForeignKey("coordinator.id"), index=True)
     who: Mapped[str] = mapped_column(String(WHO_MAX))  # their name then: names change, the journal does not
     action: Mapped[str] = mapped_column(String(ACTION_MAX))

@@ -24,15 +24,20 @@ def cared_days(session, site_ids, days):
     found = {site_id: set() for site_id in site_ids}
     if not found:
         return found
+    for site_id, day in session.execute(cared_query(site_ids, days)):
+        found[site_id].add(day)
+    return found
+
+
+def cared_query(site_ids, days):
+    """(site id, day number) for each day of `days` with a care record at the site."""
     cared = (
         select(CareRecord.site_id, days.number(CareRecord.created_at).label("day"))
         .where(CareRecord.site_id.in_(site_ids), CareRecord.created_at >= days.start,
                CareRecord.created_at < days.end)
         .subquery()
     )
-    for site_id, day in session.execute(select(cared.c.site_id, cared.c.day).distinct()):
-        found[site_id].add(day)
-    return found
+    return select(cared.c.site_id, cared.c.day).distinct()
 
 
 @dataclass
@@ -49,14 +54,18 @@ def out_of_range(session, site_ids, since, latest=10):
     """How many readings since `since` were too warm (judged against the limit of their day), per site."""
     if not site_ids:
         return OutOfRange({}, [])
+    counting, newest = out_of_range_queries(site_ids, since, latest)
+    counts = {site_id: (int(warm), every) for site_id, every, warm in session.execute(counting)}
+    return OutOfRange(counts, list(session.scalars(newest).all()))
+
+
+def out_of_range_queries(site_ids, since, latest=10):
+    """The readings per site since `since` with those too warm, and the `latest` too warm."""
     window = (Reading.site_id.in_(site_ids), Reading.taken_at >= since)
-    rows = session.execute(
+    counting = (
         select(Reading.site_id, func.count(), func.sum(case((Reading.in_range.is_(False), 1), else_=0)))
         .where(*window).group_by(Reading.site_id)
     )
-    counts = {site_id: (int(warm), every) for site_id, every, warm in rows}
-    newest = session.scalars(
-        select(Reading).where(*window, Reading.in_range.is_(False))
-        .order_by(Reading.taken_at.desc(), Reading.id.desc()).limit(latest)
-    ).all()
-    return OutOfRange(counts, list(newest))
+    newest = (select(Reading).where(*window, Reading.in_range.is_(False))
+              .order_by(Reading.taken_at.desc(), Reading.id.desc()).limit(latest))
+    return counting, newest

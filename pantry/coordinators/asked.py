@@ -45,7 +45,7 @@ def suggestions():
     since = utcnow() - timedelta(days=current_app.config["ASK_WINDOW_DAYS"])
     found = asks.open_suggestions(db.session, since)
     items = db.session.scalars(select(Item).order_by(Item.name)).all()
-    return render_template("coordinators/suggestions.html", suggestions=found, items=items,
+    return render_template("coordinators/suggestions.html", suggestions=found, items=items, most=asks.MOST_SUGGESTIONS,
                            new_form=NewItemForm(formdata=None), same_form=SameItemForm(formdata=None))
 
 

@@ -1,5 +1,6 @@
 """The one blueprint every coordinator screen joins (mounted at /admin), and what those screens share."""
 from flask import Blueprint, abort, current_app, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from pantry import journal
@@ -58,6 +59,15 @@ def _seen(response):
 
 def site_or_404(slug):
     return by_slug(db.session, slug) or abort(404)
+
+
+def site_named(field):
+    """Whether a filter's site box is empty or holds a site's slug; if not, the box says so."""
+    if not field.data or by_slug(db.session, field.data.strip()) is not None:
+        field.data = (field.data or "").strip()
+        return True
+    field.errors = [*field.errors, _("There is no site with that name in its web address.")]
+    return False
 
 
 def who():

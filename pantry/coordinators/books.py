@@ -1,7 +1,7 @@
 """A site's books as coordinators see them: the ledger with filters, corrections, and counts."""
 import uuid
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -12,13 +12,14 @@ from pantry.coordinators import journaled
 from pantry.coordinators.blueprint import bp, refuse, site_or_404, who
 from pantry.coordinators.forms import CorrectionForm, CountForm, LedgerFilterForm
 from pantry.coordinators.network import stock_rows
+from pantry.coordinators.paging import requested
 from pantry.database import commit_write, utcnow
 from pantry.extensions import db
+from pantry.seek import Page
 from pantry.stock import history, ledger
 from pantry.stock.errors import LedgerError
 from pantry.stock.models import Item, Movement
 
-LAST_PAGE = 100_000
 FILTERS = ("item", "kind", "date_from", "date_to")
 SOURCES = {
     "scan": _l("At the fridge"),
@@ -38,19 +39,16 @@ def ledger_page(slug):
     form = LedgerFilterForm(request.args)
     items = db.session.scalars(select(Item).order_by(Item.name)).all()
     form.item.choices = [SelectChoice("", _("All items"))] + [SelectChoice(str(item.id), item.name) for item in items]
-    page = request.args.get("page", 1, type=int)
-    if not 1 <= page <= LAST_PAGE:
-        abort(404)
+    where, bad_page = requested(request.args)
     if not form.validate():
-        status = 422
-        movements, more, page = [], False, 1
+        status, movements = 422, Page()
     else:
-        status = 200
-        movements, more = history.site_ledger(
-            db.session, site.id, deployment_zone(), page, current_app.config["LEDGER_PAGE_SIZE"],
+        status = 400 if bad_page else 200
+        movements = history.site_ledger(
+            db.session, site.id, deployment_zone(), where, current_app.config["LEDGER_PAGE_SIZE"],
             item_id=form.item.data, kind=form.kind.data, first_day=form.date_from.data, last_day=form.date_to.data)
     filters = {name: request.args[name] for name in FILTERS if request.args.get(name)}
-    context = {"site": site, "form": form, "movements": movements, "more": more, "page": page,
+    context = {"site": site, "form": form, "movements": movements, "where": where, "bad_page": bad_page,
                "filters": filters, "sources": SOURCES}
     return render_template("coordinators/ledger.html", **context), status
 

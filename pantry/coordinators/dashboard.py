@@ -1,26 +1,29 @@
-"""The network at a glance: what each site took in and gave out over the last 14 days, the
-items that ran out most often, how many days each site was looked after, the readings that
-were too warm, and the places still open on the next 14 days of shifts.
+"""The network at a glance, a page of sites at a time (by name): what each took in and gave out
+over the last 14 days, the items that ran out most often, how many days each was looked after,
+the readings that were too warm, the places still open on the next 14 days of shifts, and what
+could go in the van between them.
 
-Every figure reads a window of days along a (site_id, time) index, so the screen costs what
-a fortnight holds, however old the network is. The measures, in words, are on the screen."""
+Every figure reads a window of days of the page's sites along a (site_id, time) index, so the
+screen costs what a fortnight of one page holds, however old and however big the network is.
+The measures, in words, are on the screen."""
 from datetime import timedelta
 
-from flask import current_app, render_template
+from flask import current_app, render_template, request
 from flask_login import login_required
-from sqlalchemy import select
 
 from pantry import charts
 from pantry.care import history as care_history
 from pantry.clock import last_days
 from pantry.coordinators.blueprint import bp
+from pantry.coordinators.paging import requested
 from pantry.database import utcnow
 from pantry.extensions import db
 from pantry.shifts.listing import places_ahead
-from pantry.sites.models import Site
+from pantry.sites import by_name
 from pantry.stock import history, rebalancing
 
 DAYS = 14
+SITES_SHOWN = 10  # sites to a page: ten charts and their figures
 EMPTIES_SHOWN = 8
 
 
@@ -29,12 +32,15 @@ EMPTIES_SHOWN = 8
 def dashboard():
     now = utcnow()
     days = last_days(now, DAYS)
-    sites = db.session.scalars(select(Site).order_by(Site.name)).all()
+    where, bad_page = requested(request.args)
+    sites = by_name.sites_page(db.session, where, SITES_SHOWN)
     ids = [site.id for site in sites]
     limits = current_app.config["TEMPERATURE_LIMITS"]
-    return render_template(
+    page = render_template(
         "coordinators/dashboard.html",
         sites=sites,
+        where=where,
+        bad_page=bad_page,
         names={site.id: site.name for site in sites},
         days=days,
         **_flows(ids, days),
@@ -44,8 +50,9 @@ def dashboard():
         places=_places(ids, now),
         readings=care_history.out_of_range(db.session, [site.id for site in sites if site.kind in limits], days.start),
         limits={site.id: limits.get(site.kind) for site in sites},
-        suggestions=rebalancing.suggestions(db.session),
+        suggestions=rebalancing.suggestions(db.session, site_ids=ids),
     )
+    return page, 400 if bad_page else 200
 
 
 def _flows(ids, days):

@@ -257,7 +257,8 @@ class WeekForm(FlaskForm):
         csrf = False  # a GET form: it only chooses what is shown
 
     start = DateField(lazy_pgettext("starting date", "From"), validators=[Optional()])
-    site = SelectField(_l("Site"), default="")
+    # The site's slug, typed: a list of every site would grow with the network (pantry.coordinators.blueprint.site_named).
+    site = StringField(_l("Site"), default="", validators=[Optional()])
 
     def validate_start(self, field):
         _check_year(field.data)

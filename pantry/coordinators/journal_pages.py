@@ -6,16 +6,20 @@ from flask_login import login_required
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from pantry import seek
 from pantry.clock import deployment_zone
-from pantry.coordinators.blueprint import bp
+from pantry.coordinators.blueprint import bp, site_named
 from pantry.coordinators.exports import cell, moment, stream
 from pantry.coordinators.models import Coordinator
+from pantry.coordinators.paging import requested
 from pantry.coordinators.peer_forms import JournalFilterForm
 from pantry.extensions import db
 from pantry.journal import JournalEntry
+from pantry.seek import Page
 from pantry.sites.models import Site
 
 PAGE_SIZE = 50
+ORDER = seek.Order((JournalEntry.at, JournalEntry.id), descending=True)  # newest first
 KINDS = {
     "site": _l("Sites"), "item": _l("Items"), "target": _l("Targets"), "label": _l("Labels"),
     "ledger": _l("Corrections and counts"), "shift": _l("Shifts"), "invitation": _l("Invitations"),
@@ -68,25 +72,26 @@ ACTIONS = {
 @login_required
 def journal():
     form = _filters()
-    page = form.page.data or 1
-    if not form.validate():
-        return render_template("coordinators/journal.html", form=form, entries=[], more=False, page=1,
+    where, bad_page = requested(request.args)
+    if not form.validate() or not site_named(form.site):
+        return render_template("coordinators/journal.html", form=form, entries=Page(), where=where, bad_page=None,
                                filters={}, actions=ACTIONS), 422
-    found = db.session.scalars(_query(form).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)).all()
+    found = lines(db.session, where, PAGE_SIZE, **_chosen(form))
     filters = {name: request.args[name] for name in ("person", "site", "kind") if request.args.get(name)}
-    return render_template("coordinators/journal.html", form=form, entries=found[:PAGE_SIZE],
-                           more=len(found) > PAGE_SIZE, page=page, filters=filters, actions=ACTIONS)
+    page = render_template("coordinators/journal.html", form=form, entries=found, where=where, bad_page=bad_page,
+                           filters=filters, actions=ACTIONS)
+    return page, 400 if bad_page else 200
 
 
 @bp.get("/journal.csv")
 @login_required
 def journal_csv():
     form = _filters()
-    if not form.validate():
+    if not form.validate() or not site_named(form.site):
         abort(422)
     zone = deployment_zone()
     header = ["when", "who", "action", "subject", "site", "before", "after"]
-    query = _query(form).add_columns(Site.slug).outerjoin(Site, Site.id == JournalEntry.site_id)
+    query = journal_csv_query(**_chosen(form))
 
     def shape(row):
         entry, slug = row
@@ -101,22 +106,36 @@ def journal_csv():
 def _filters():
     form = JournalFilterForm(request.args)
     people = db.session.scalars(select(Coordinator).order_by(Coordinator.name, Coordinator.email)).all()
-    sites = db.session.scalars(select(Site).order_by(Site.name)).all()
     form.person.choices = [SelectChoice("", _l("Everyone"))] + [
         SelectChoice(str(person.id), person.display_name) for person in people]
-    form.site.choices = [SelectChoice("", _l("All sites"))] + [SelectChoice(site.slug, site.name) for site in sites]
     form.kind.choices = [SelectChoice("", _l("Everything"))] + [
         SelectChoice(kind, label) for kind, label in KINDS.items()]
     return form
 
 
-def _query(form):
-    query = select(JournalEntry).order_by(JournalEntry.at.desc(), JournalEntry.id.desc())
-    if form.person.data is not None:
-        query = query.where(JournalEntry.coordinator_id == form.person.data)
-    if form.site.data:
-        query = query.where(JournalEntry.site_id == select(Site.id).where(Site.slug == form.site.data)
+def _chosen(form):
+    return {"person_id": form.person.data, "site_slug": form.site.data or None, "kind": form.kind.data or None}
+
+
+def journal_query(person_id=None, site_slug=None, kind=None):
+    """The journal's lines by one person, at one site, about one kind of thing (None: any), in no order yet."""
+    query = select(JournalEntry)
+    if person_id is not None:
+        query = query.where(JournalEntry.coordinator_id == person_id)
+    if site_slug:
+        query = query.where(JournalEntry.site_id == select(Site.id).where(Site.slug == site_slug)
                             .scalar_subquery())
-    if form.kind.data:
-        query = query.where(JournalEntry.kind == form.kind.data)
+    if kind:
+        query = query.where(JournalEntry.kind == kind)
     return query
+
+
+def journal_csv_query(**chosen):
+    """The CSV file's rows: every line as journal_query narrows them, newest first, with its site's slug."""
+    return (journal_query(**chosen).add_columns(Site.slug).outerjoin(Site, Site.id == JournalEntry.site_id)
+            .order_by(*ORDER.by()))
+
+
+def lines(session, where, size, **chosen):
+    """A page (a seek.Page) of the journal, newest first, from `where` (a seek.Seek), narrowed as journal_query."""
+    return seek.page(session, journal_query(**chosen), ORDER, where, size)

@@ -1,5 +1,5 @@
 """The network's shape: its sites, its items, and the target level of each item at each site."""
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -7,13 +7,15 @@ from sqlalchemy import select
 from pantry.coordinators import journaled
 from pantry.coordinators.blueprint import bp, refuse, site_or_404
 from pantry.coordinators.forms import ItemForm, SiteForm, targets_form
+from pantry.coordinators.paging import requested
 from pantry.database import commit_write, utcnow
 from pantry.extensions import db
-from pantry.sites import rules as site_rules
-from pantry.sites.models import Site
+from pantry.sites import by_name, rules as site_rules
 from pantry.stock import items as item_rules
 from pantry.stock.models import CATEGORIES, Item, Stock
 
+SITES_PAGE = 10  # sites to a page of the sites list and of the home screen (as many as the dashboard)
+ITEMS_PAGE = 50  # items to a page of the items list
 SITE_FIELDS = ("name", "address", "kind", "state", "hours", "notes")
 ITEM_FIELDS = ("name", "category", "unit", "keep_cold", "typical_grams")
 
@@ -21,8 +23,11 @@ ITEM_FIELDS = ("name", "category", "unit", "keep_cold", "typical_grams")
 @bp.get("/sites")
 @login_required
 def sites():
-    found = db.session.scalars(select(Site).order_by(Site.name)).all()
-    return render_template("coordinators/sites.html", sites=found)
+    """The network's sites by name, a page at a time."""
+    where, bad_page = requested(request.args)
+    found = by_name.sites_page(db.session, where, SITES_PAGE)
+    page = render_template("coordinators/sites.html", sites=found, where=where, bad_page=bad_page)
+    return page, 400 if bad_page else 200
 
 
 @bp.route("/sites/new", methods=["GET", "POST"])
@@ -52,8 +57,11 @@ def edit_site(slug):
 @bp.get("/items")
 @login_required
 def items():
-    found = db.session.scalars(select(Item).order_by(Item.category, Item.name)).all()
-    return render_template("coordinators/items.html", items=found)
+    """The network's items by category and name, a page at a time."""
+    where, bad_page = requested(request.args)
+    found = item_rules.items_page(db.session, where, ITEMS_PAGE)
+    page = render_template("coordinators/items.html", items=found, where=where, bad_page=bad_page)
+    return page, 400 if bad_page else 200
 
 
 @bp.route("/items/new", methods=["GET", "POST"])

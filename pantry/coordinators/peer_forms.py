@@ -1,15 +1,14 @@
 """What a coordinator sends about coordinating itself: their own details, a review, a vote, the
 journal's filters. The limits are the rules'; these only turn text into types."""
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from pantry.coordinators import invitations, reviews
 from pantry.coordinators.forms import optional_id, plain_text
 from pantry.forms import FlaskForm
 
 SCORE_CHOICES = [SelectChoice(str(score), f"{score:+d}" if score else "0") for score in reversed(reviews.SCORES)]
-LAST_PAGE = 100_000
 CHOICE_LABELS = {
     "remove": _l("Remove them from the network"),
     "keep": _l("No change"),
@@ -58,6 +57,5 @@ class JournalFilterForm(FlaskForm):
         csrf = False  # a GET form: it only narrows what is shown
 
     person = SelectField(_l("Who"), coerce=optional_id, validators=[Optional()])
-    site = SelectField(_l("Site"), validators=[Optional()])
+    site = StringField(_l("Site"), validators=[Optional()])  # its slug, typed (blueprint.site_named)
     kind = SelectField(_l("About"), validators=[Optional()])
-    page = IntegerField(_l("Page"), validators=[Optional(), NumberRange(min=1, max=LAST_PAGE)])

@@ -8,6 +8,7 @@ from sqlalchemy.orm import undefer
 
 from pantry import journal
 from pantry.coordinators.blueprint import bp, refuse, site_or_404, who
+from pantry.coordinators.paging import requested
 from pantry.database import commit_write, utcnow
 from pantry.extensions import db
 from pantry.reports import listing, rules
@@ -16,6 +17,7 @@ from pantry.reports.forms import CloseForm
 from pantry.reports.models import ReportPhoto
 
 LARGEST_ID = rules.LARGEST_ID
+REPORTS_SHOWN = 30  # open reports to a page
 
 
 def open_report_count():
@@ -25,8 +27,12 @@ def open_report_count():
 @bp.get("/reports")
 @login_required
 def reports():
-    found = listing.network_open(db.session, utcnow(), _ages())
-    return render_template("coordinators/reports.html", shown=found, form=CloseForm(formdata=None))
+    """The network's open reports, the latest first, a page at a time."""
+    where, bad_page = requested(request.args)
+    found = listing.network_open(db.session, utcnow(), _ages(), where, REPORTS_SHOWN)
+    page = render_template("coordinators/reports.html", shown=found, form=CloseForm(formdata=None), where=where,
+                           bad_page=bad_page)
+    return page, 400 if bad_page else 200
 
 
 @bp.get("/sites/<slug>/reports")

@@ -5,22 +5,22 @@ from datetime import timedelta
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from wtforms import SelectChoice
 
 from pantry.clock import deployment_zone, local_today
 from pantry.coordinators import journaled
-from pantry.coordinators.blueprint import bp, refuse, site_or_404
+from pantry.coordinators.blueprint import bp, refuse, site_named, site_or_404
 from pantry.coordinators.forms import ButtonForm, OneOffShiftForm, WeekForm
+from pantry.coordinators.paging import requested
 from pantry.database import commit_write, utcnow
 from pantry.extensions import db
+from pantry.seek import Page
 from pantry.shifts import listing
 from pantry.shifts.errors import ShiftError, ShiftInThePast
 from pantry.shifts.models import Shift
 from pantry.shifts.words import shift_words
-from pantry.sites.models import Site
 
 WEEK_DAYS = 7
+SHIFTS_SHOWN = 60  # shifts to a page of the week's rota
 
 
 @bp.route("/sites/<slug>/shifts/new", methods=["GET", "POST"])
@@ -83,17 +83,22 @@ def cancel_shift(shift_id):
 def week():
     """Seven days of shifts from a chosen day, at every site or one, with contact details."""
     form = WeekForm(request.args)
-    sites = db.session.scalars(select(Site).order_by(Site.name)).all()
-    form.site.choices = [SelectChoice("", _("All sites"))] + [SelectChoice(site.slug, site.name) for site in sites]
-    if not form.validate():
-        return render_template("coordinators/week.html", form=form, days=[], steps={}), 422
+    where, bad_page = requested(request.args)
+    if not form.validate() or not site_named(form.site):
+        return render_template("coordinators/week.html", form=form, days=[], steps={}, shown=Page(), where=where,
+                               chosen={}, bad_page=None), 422
     first = form.start.data = form.start.data or local_today(utcnow())
-    by_day = listing.week(db.session, first, deployment_zone(), form.site.data, days=WEEK_DAYS)
+    by_day, shown = listing.week(db.session, first, deployment_zone(), where, SHIFTS_SHOWN, form.site.data,
+                                 days=WEEK_DAYS)
+    site = form.site.data or None
     steps = {
-        "earlier": {"start": (first - timedelta(days=WEEK_DAYS)).isoformat(), "site": form.site.data or None},
-        "later": {"start": (first + timedelta(days=WEEK_DAYS)).isoformat(), "site": form.site.data or None},
+        "earlier": {"start": (first - timedelta(days=WEEK_DAYS)).isoformat(), "site": site},
+        "later": {"start": (first + timedelta(days=WEEK_DAYS)).isoformat(), "site": site},
     }
-    return render_template("coordinators/week.html", form=form, days=list(by_day.items()), steps=steps)
+    chosen = {"start": first.isoformat(), **({"site": site} if site else {})}
+    page = render_template("coordinators/week.html", form=form, days=list(by_day.items()), steps=steps, shown=shown,
+                           where=where, chosen=chosen, bad_page=bad_page)
+    return page, 400 if bad_page else 200
 
 
 def _tell_volunteers(places):

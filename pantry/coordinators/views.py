@@ -56,10 +56,11 @@ from pantry.coordinators import (  # noqa: F401
 from pantry.coordinators.blueprint import bp
 from pantry.coordinators.forms import ButtonForm, InviteForm, PasswordForm, SignInForm
 from pantry.coordinators.models import Coordinator, Review
+from pantry.coordinators.paging import requested
 from pantry.database import commit_write, utcnow
 from pantry.extensions import db
 from pantry.outbox import queue, webhooks
-from pantry.sites.models import Site
+from pantry.sites import by_name
 from pantry.stock import shelves
 from pantry.stock.ledger import LARGEST_ID
 
@@ -96,11 +97,15 @@ def load_coordinator(session_id):
 @bp.get("/")
 @login_required
 def home():
-    sites = db.session.scalars(select(Site).order_by(Site.name)).all()
+    """The network's sites as cards, a page at a time, with what needs a coordinator now."""
+    where, bad_page = requested(request.args)
+    sites = by_name.sites_page(db.session, where, network.SITES_PAGE)
     summaries = shelves.summaries(db.session, [site.id for site in sites])
     about_me = db.session.scalar(select(Review).where(Review.subject_id == current_user.id, Review.closed_at.is_(None)))
-    return render_template("coordinators/home.html", sites=sites, summaries=summaries, about_me=about_me,
-                           disabled_webhooks=webhooks.disabled(db.session), outbox_dead=queue.counts(db.session)["dead"])
+    page = render_template("coordinators/home.html", sites=sites, summaries=summaries, about_me=about_me,
+                           where=where, bad_page=bad_page, disabled_webhooks=webhooks.disabled(db.session),
+                           outbox_dead=queue.dead_count(db.session))
+    return page, 400 if bad_page else 200
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])

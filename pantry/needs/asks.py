@@ -87,12 +87,20 @@ def _suggestion(session, site_id, name, now):
     return found
 
 
-def open_suggestions(session, since):
-    """Open suggestions with their asks since `since`, the most asked first: (suggestion, asks)."""
+MOST_SUGGESTIONS = 30  # the most asked open suggestions a coordinator sees at once
+
+
+def open_suggestions(session, since, limit=MOST_SUGGESTIONS):
+    """The `limit` most asked open suggestions, with their asks since `since`: (suggestion, asks)."""
+    return [(suggestion, count) for suggestion, count in session.execute(open_suggestions_query(since, limit)) if count]
+
+
+def open_suggestions_query(since, limit=MOST_SUGGESTIONS):
+    """Each open suggestion's asks are counted along the asks' suggestion index."""
     asks = (select(func.count(Ask.id)).where(Ask.suggestion_id == Suggestion.id, Ask.created_at >= since)
             .scalar_subquery())
-    query = select(Suggestion, asks).where(Suggestion.state == "open").order_by(asks.desc(), Suggestion.id)
-    return [(suggestion, count) for suggestion, count in session.execute(query) if count]
+    return (select(Suggestion, asks).where(Suggestion.state == "open").order_by(asks.desc(), Suggestion.id)
+            .limit(limit))
 
 
 def make_item(session, suggestion_id, item_id, now):

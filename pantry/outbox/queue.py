@@ -99,6 +99,15 @@ def counts(session):
     return {state: found.get(state, 0) for state in ("waiting", "failed", "dead", "sent")}
 
 
+def dead_count(session):
+    """How many messages could not be delivered (the home screen's warning), along the (state, due_at) index."""
+    return session.scalar(dead_count_query())
+
+
+def dead_count_query():
+    return select(func.count()).select_from(Message).where(Message.state == "dead")
+
+
 def told_lately(session, recipient, topic, since):
     """Whether `recipient` had a message about `topic` after `since` (a follower's window)."""
     query = select(Message.id).where(and_(Message.recipient == recipient, Message.topic == topic,

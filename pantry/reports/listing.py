@@ -6,6 +6,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from pantry import seek
 from pantry.reports.models import Report, ReportEntry
 
 SITE_HISTORY = 50  # the most recent reports a site's coordinator page lists
@@ -45,29 +46,45 @@ def open_reports(session, site_ids, now, ages):
     return found
 
 
-def network_open(session, now, ages):
-    """Every open report in the network, the latest first, with its entries and their photos' sizes."""
-    query = (
+OPEN_ORDER = seek.Order((Report.last_reported_at, Report.id), descending=True)  # the latest first
+
+
+def network_open_query():
+    """The network's open reports with their sites, entries and photos' sizes, in no order yet."""
+    return (
         select(Report).where(Report.closed_at.is_(None))
-        .order_by(Report.last_reported_at.desc(), Report.id.desc())
         .options(selectinload(Report.site), selectinload(Report.entries).selectinload(ReportEntry.photo))
     )
-    return [Shown(report, now - report.last_reported_at > ages.stale) for report in session.scalars(query)]
+
+
+def network_open(session, now, ages, where, size):
+    """A page (a seek.Page of Shown) of the open reports in the network, the latest first, along
+    the open reports' (last_reported_at, id) index."""
+    found = seek.page(session, network_open_query(), OPEN_ORDER, where, size)
+    found.rows = [Shown(report, now - report.last_reported_at > ages.stale) for report in found.rows]
+    return found
 
 
 def site_history(session, site_id, now, ages):
     """A site's latest reports, open or closed, with their entries."""
-    query = (
+    return [Shown(report, report.closed_at is None and now - report.last_reported_at > ages.stale)
+            for report in session.scalars(site_history_query(site_id))]
+
+
+def site_history_query(site_id):
+    return (
         select(Report).where(Report.site_id == site_id)
         .order_by(Report.last_reported_at.desc(), Report.id.desc()).limit(SITE_HISTORY)
         .options(selectinload(Report.entries).selectinload(ReportEntry.photo))
     )
-    return [Shown(report, report.closed_at is None and now - report.last_reported_at > ages.stale)
-            for report in session.scalars(query)]
 
 
 def open_count(session):
-    return session.scalar(select(func.count()).select_from(Report).where(Report.closed_at.is_(None)))
+    return session.scalar(open_count_query())
+
+
+def open_count_query():
+    return select(func.count()).select_from(Report).where(Report.closed_at.is_(None))
 
 
 def version(session, site_id=None):

@@ -57,6 +57,8 @@ class Report(db.Model):
         Index("uq_report_open_kind", "site_id", "kind", unique=True,
               sqlite_where=OPEN, postgresql_where=OPEN),
         Index("ix_report_site_time", "site_id", "last_reported_at"),
+        # The network's open reports, the latest first, a page at a time (coordinators' reports screen).
+        Index("ix_report_open_time", "last_reported_at", "id", sqlite_where=OPEN, postgresql_where=OPEN),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -5,6 +5,7 @@ from datetime import timedelta
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from pantry import seek
 from pantry.clock import day_start, local_day
 from pantry.shifts.models import Shift, SignUp
 from pantry.sites.models import Site
@@ -15,6 +16,10 @@ NETWORK_DAYS = 14  # "shifts that need people" looks this far ahead, on the page
 
 def upcoming(session, now, until, site_ids=None):
     """Shifts not cancelled that end after `now` and start before `until`, soonest first."""
+    return session.scalars(upcoming_query(now, until, site_ids)).all()
+
+
+def upcoming_query(now, until, site_ids=None):
     query = (
         select(Shift)
         .where(Shift.cancelled_at.is_(None), Shift.ends_at > now, Shift.starts_at < until)
@@ -22,7 +27,7 @@ def upcoming(session, now, until, site_ids=None):
     )
     if site_ids is not None:
         query = query.where(Shift.site_id.in_(site_ids))
-    return session.scalars(query).all()
+    return query
 
 
 def needing_people(session, now, until, site_ids=None):
@@ -68,17 +73,20 @@ class Places:
 
 def places_ahead(session, now, until, site_ids):
     """Per site, the places on the shifts not cancelled that start between `now` and `until`."""
-    query = (
+    found = {site_id: Places(0, 0, 0, 0) for site_id in site_ids}
+    for site_id, *counts in session.execute(places_query(now, until, site_ids)):
+        found[site_id] = Places(*(int(count) for count in counts))
+    return found
+
+
+def places_query(now, until, site_ids):
+    return (
         select(Shift.site_id, func.count(), func.sum(Shift.capacity), func.sum(Shift.taken),
                func.sum(case((Shift.taken == 0, 1), else_=0)))
         .where(Shift.site_id.in_(site_ids), Shift.cancelled_at.is_(None),
                Shift.starts_at >= now, Shift.starts_at < until)
         .group_by(Shift.site_id)
     )
-    found = {site_id: Places(0, 0, 0, 0) for site_id in site_ids}
-    for site_id, *counts in session.execute(query):
-        found[site_id] = Places(*(int(count) for count in counts))
-    return found
 
 
 def next_shift(session, site_id, now):
@@ -141,18 +149,33 @@ def public_first_name(name):
     return first
 
 
-def week(session, first, zone, site_slug=None, days=7):
-    """{local day: its shifts, cancelled ones too, soonest first} for `days` days from `first`,
-    at every site or at the one with `site_slug`, their sign-ups loaded."""
+WEEK_ORDER = seek.Order((Shift.starts_at, Shift.id))  # soonest first
+
+
+def week_query(first, zone, site_slug=None, days=7):
+    """The shifts, cancelled ones too, that start in the `days` local days from `first`, at every
+    site or at the one with `site_slug`, their sign-ups loaded, in no order yet (WEEK_ORDER pages it)."""
     query = (
         select(Shift)
         .where(Shift.starts_at >= day_start(first, zone), Shift.starts_at < day_start(first + timedelta(days=days), zone))
         .options(selectinload(Shift.sign_ups))
-        .order_by(Shift.starts_at, Shift.id)
     )
     if site_slug:
         query = query.join(Site, Shift.site_id == Site.id).where(Site.slug == site_slug)
-    by_day = {first + timedelta(days=offset): [] for offset in range(days)}
-    for shift in session.scalars(query):
+    return query
+
+
+def week(session, first, zone, where, size, site_slug=None, days=7):
+    """A page of the week's rota: ({local day: its shifts on this page, soonest first}, the seek.Page).
+    The days are those the page covers: from `first` (or the day of its first shift, when pages
+    come before it) to the last day (or the day of its last shift, when pages follow it)."""
+    found = seek.page(session, week_query(first, zone, site_slug, days), WEEK_ORDER, where, size)
+    last = first + timedelta(days=days - 1)
+    start = local_day(found.rows[0].starts_at, zone) if found.newer else first
+    end = local_day(found.rows[-1].starts_at, zone) if found.older else last
+    if not found and (where.older or where.newer):
+        start, end = last + timedelta(days=1), last  # past either end: no days
+    by_day = {start + timedelta(days=offset): [] for offset in range((end - start).days + 1)}
+    for shift in found:
         by_day[local_day(shift.starts_at, zone)].append(shift)
-    return by_day
+    return by_day, found

@@ -64,6 +64,7 @@ class Shift(db.Model):
         CheckConstraint("taken >= 0 AND taken <= capacity", name="taken_within_capacity"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         Index("ix_shift_site_starts", "site_id", "starts_at"),
+        Index("ix_shift_starts", "starts_at", "id"),  # the week's rota across the network, a page at a time
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -2,7 +2,7 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l, lazy_pgettext
-from sqlalchemy import CheckConstraint, String, Text
+from sqlalchemy import CheckConstraint, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pantry.database import UTCDateTime, utcnow
@@ -21,6 +21,7 @@ class Site(db.Model):
     __table_args__ = (
         CheckConstraint("kind IN ('fridge', 'freezer', 'pantry')", name="kind"),
         CheckConstraint("state IN ('open', 'closed', 'out_of_order')", name="state"),
+        Index("ix_site_name", "name", "id"),  # coordinators' lists of sites, a page at a time (pantry.sites.by_name)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

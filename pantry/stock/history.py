@@ -1,6 +1,6 @@
 """What moved: a site's ledger a page at a time, narrowed by item, kind and local days; and the
-last few days, day by day. Read from the ledger along its (site_id, created_at) index, so the
-cost grows with the days asked for, never with years of history."""
+last few days, day by day. Read from the ledger along its (site_id, created_at, id) index, so the
+cost grows with the page or the days asked for, never with years of history."""
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
@@ -9,20 +9,17 @@ from itertools import groupby
 from sqlalchemy import bindparam, case, exists, func, select
 from sqlalchemy.orm import aliased, selectinload
 
+from pantry import seek
 from pantry.clock import day_start
 from pantry.stock.models import Movement, Stock
 
+LEDGER_ORDER = seek.Order((Movement.created_at, Movement.id), descending=True)  # newest first
 
-def site_ledger(session, site_id, zone, page, size, item_id=None, kind=None, first_day=None, last_day=None):
-    """Page `page` (from 1) of the site's movements, `size` to a page, newest first, narrowed by
-    item, kind and the local days `first_day` to `last_day` (both included, days of `zone`);
-    and whether there is a next page."""
-    query = (
-        select(Movement)
-        .where(Movement.site_id == site_id)
-        .options(selectinload(Movement.corrected_by), selectinload(Movement.corrects))
-        .order_by(Movement.created_at.desc(), Movement.id.desc())
-    )
+
+def ledger_query(site_id, zone, item_id=None, kind=None, first_day=None, last_day=None):
+    """The site's movements narrowed by item, kind and the local days `first_day` to `last_day`
+    (both included, days of `zone`), in no order yet (LEDGER_ORDER pages it)."""
+    query = select(Movement).where(Movement.site_id == site_id)
     if item_id is not None:
         query = query.where(Movement.item_id == item_id)
     if kind:
@@ -31,9 +28,15 @@ def site_ledger(session, site_id, zone, page, size, item_id=None, kind=None, fir
         query = query.where(Movement.created_at >= day_start(first_day, zone))
     if last_day:
         query = query.where(Movement.created_at < day_start(last_day + timedelta(days=1), zone))
-    # One row more than a page says whether there is a next page, without counting them all.
-    found = session.scalars(query.offset((page - 1) * size).limit(size + 1)).all()
-    return found[:size], len(found) > size
+    return query
+
+
+def site_ledger(session, site_id, zone, where, size, **filters):
+    """A page (a seek.Page) of the site's movements, newest first, `size` to a page, from `where`
+    (a seek.Seek), narrowed by `filters` (see ledger_query), with what each corrects or is corrected by."""
+    query = ledger_query(site_id, zone, **filters).options(
+        selectinload(Movement.corrected_by), selectinload(Movement.corrects))
+    return seek.page(session, query, LEDGER_ORDER, where, size)
 
 
 @dataclass
@@ -63,11 +66,20 @@ def daily_flows(session, site_ids, days):
     flows = {site_id: Flow([0] * len(days), [0] * len(days)) for site_id in site_ids}
     if not flows:
         return flows
-    bounds = {f"bound_{number}": moment for number, moment in enumerate(days.bounds)}
-    for site_id, kind, day, quantity in session.execute(_flows_query(len(days)), {"site_ids": list(flows), **bounds}):
+    query, parameters = _flows_query(len(days)), _flows_parameters(list(flows), days)
+    for site_id, kind, day, quantity in session.execute(query, parameters):
         flow = flows[site_id]
         (flow.added if kind == "restock" else flow.taken)[day] = int(quantity)
     return flows
+
+
+def flows_query(site_ids, days):
+    """daily_flows' query with its parameters bound (the coordinators' list of queries explains it)."""
+    return _flows_query(len(days)).params(_flows_parameters(site_ids, days))
+
+
+def _flows_parameters(site_ids, days):
+    return {"site_ids": list(site_ids), **{f"bound_{number}": moment for number, moment in enumerate(days.bounds)}}
 
 
 @cache
@@ -116,17 +128,22 @@ def empty_days(session, site_ids, days):
     ).all()
     if not stocks:
         return []
-    moves = session.execute(
-        select(Movement.site_id, Movement.item_id, Movement.created_at, Movement.delta)
-        .where(Movement.site_id.in_(site_ids), Movement.created_at >= days.start)
-        .order_by(Movement.site_id, Movement.item_id, Movement.created_at, Movement.id)
-    )
+    moves = session.execute(window_query(site_ids, days))
     by_pair = {pair: [(moment, delta) for _, _, moment, delta in rows]
                for pair, rows in groupby(moves, key=lambda row: (row.site_id, row.item_id))}
     found = [Empty(stock, _days_at_zero(stock.quantity, by_pair.get((stock.site_id, stock.item_id), []), days))
              for stock in stocks]
     found.sort(key=lambda empty: (-empty.days, -empty.stock.shortfall, empty.stock.item.name))
     return [empty for empty in found if empty.days]
+
+
+def window_query(site_ids, days):
+    """Every movement at the sites since the first of `days`, by site, item and time."""
+    return (
+        select(Movement.site_id, Movement.item_id, Movement.created_at, Movement.delta)
+        .where(Movement.site_id.in_(site_ids), Movement.created_at >= days.start)
+        .order_by(Movement.site_id, Movement.item_id, Movement.created_at, Movement.id)
+    )
 
 
 def _days_at_zero(quantity, moves, days):

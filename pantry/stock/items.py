@@ -4,6 +4,7 @@ A target is a setting, not a movement: setting one never touches the ledger or t
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from pantry import seek
 from pantry.refusals import Refusal
 from pantry.sites.models import Site
 from pantry.sites.rules import UNUSUAL_CHARACTERS
@@ -50,6 +51,18 @@ class BadItemDetail(ItemError):
 class BadTarget(ItemError):
     code = "bad_target"
     message = _l("A target is a whole number from 0 to 9999, or empty for no target.")
+
+
+ORDER = seek.Order((Item.category, Item.name, Item.id))  # the items list: by category, then name
+
+
+def select_items():
+    return select(Item)
+
+
+def items_page(session, where, size):
+    """A page (a seek.Page) of the network's items by category and name, along their index."""
+    return seek.page(session, select_items(), ORDER, where, size)
 
 
 def create_item(session, now, name, category="other", unit="", keep_cold=False, typical_grams=None):

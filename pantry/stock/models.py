@@ -36,6 +36,7 @@ class Item(db.Model):
     """A kind of thing kept in stock, network-wide: "Milk 1 L", "Canned beans"."""
 
     __table_args__ = (
+        Index("ix_item_category_name", "category", "name", "id"),  # the items list, a page at a time
         CheckConstraint(f"category IN {tuple(CATEGORIES)}", name="category"),
         CheckConstraint(f"typical_grams IS NULL OR typical_grams BETWEEN 1 AND {LARGEST_GRAMS}", name="typical_grams"),
     )
@@ -110,7 +111,8 @@ class Movement(db.Model):
         CheckConstraint(f"kind IN {KINDS}", name="kind"),
         CheckConstraint("quantity >= 0", name="quantity_not_negative"),
         CheckConstraint(f"reason IS NULL OR reason IN {tuple(DISCARD_REASONS)}", name="reason"),
-        Index("ix_movement_site_time", "site_id", "created_at"),
+        # A site's ledger a page at a time (newest first, from an entry) and its days: pantry.stock.history.
+        Index("ix_movement_site_time", "site_id", "created_at", "id"),
         Index("ix_movement_time", "created_at"),  # the network's impact report over a range
         Index("ix_movement_site_latest", "site_id", "id"),  # a site's latest movement, at once
     )

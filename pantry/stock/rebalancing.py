@@ -18,9 +18,13 @@ class Suggestion:
     quantity: int
 
 
-def suggestions(session, limit=MOST_SUGGESTED):
-    """For each item, pair the sites with the most to spare with those short the most."""
-    stocks = session.scalars(select(Stock).where(Stock.target.is_not(None)).order_by(Stock.item_id, Stock.site_id)).all()
+def suggestions(session, limit=MOST_SUGGESTED, site_ids=None):
+    """For each item, pair the sites with the most to spare with those short the most: among
+    `site_ids` (a screen's page of sites, read along the stock's (site_id, item_id) key), or all."""
+    query = select(Stock).where(Stock.target.is_not(None)).order_by(Stock.item_id, Stock.site_id)
+    if site_ids is not None:
+        query = query.where(Stock.site_id.in_(site_ids))
+    stocks = session.scalars(query).all()
     by_item = {}
     for stock in stocks:
         by_item.setdefault(stock.item_id, []).append(stock)

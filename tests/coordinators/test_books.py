@@ -91,21 +91,45 @@ def test_bad_filters_get_a_message_not_a_crash(admin, history, args, message):
     assert shown(page.text) == []
 
 
+def link(page, words):
+    """The address of the page link that says `words`, or None."""
+    found = re.search(r'<a class="button quiet" rel="(?:next|prev)" href="([^"]*)">' + re.escape(words), page)
+    return found.group(1).replace("&amp;", "&") if found else None
+
+
 def test_the_ledger_comes_in_pages(app, admin, history, beans):
     app.config["LEDGER_PAGE_SIZE"] = 3
     first = admin.get("/admin/sites/corner-fridge/ledger").text
     assert shown(first) == [history[3], history[2], history[1]]
-    assert "page=2" in first
-    second = admin.get("/admin/sites/corner-fridge/ledger", query_string={"page": 2}).text
+    assert link(first, "Newer entries") is None and "First page" not in first
+    assert link(first, "Older entries") == f"/admin/sites/corner-fridge/ledger?older={history[1]}"
+    second = admin.get(link(first, "Older entries")).text
     assert shown(second) == [history[0]]
-    assert "Older entries" not in second and "Newer entries" in second
+    assert link(second, "Older entries") is None and "First page" in second
+    back = admin.get(link(second, "Newer entries")).text
+    assert shown(back) == [history[3], history[2], history[1]]
     # The links to other pages keep the filters.
     app.config["LEDGER_PAGE_SIZE"] = 1
     filtered = admin.get("/admin/sites/corner-fridge/ledger", query_string={"item": beans.id}).text
-    assert f"item={beans.id}" in re.search(r'href="([^"]*page=2[^"]*)"', filtered).group(1)
-    assert admin.get("/admin/sites/corner-fridge/ledger", query_string={"page": 0}).status_code == 404
-    assert admin.get("/admin/sites/corner-fridge/ledger", query_string={"page": 10**30}).status_code == 404
+    assert f"item={beans.id}" in link(filtered, "Older entries")
+    assert shown(admin.get(link(filtered, "Older entries")).text) == [history[0]]
     assert admin.get("/admin/sites/nowhere/ledger").status_code == 404
+
+
+@pytest.mark.parametrize("args", [{"older": "0"}, {"older": "abc"}, {"newer": "-3"}, {"older": str(10**30)},
+                                  {"older": "1", "newer": "2"}, {"newer": "１２"}])
+def test_a_bad_page_link_shows_the_first_page_and_says_so(app, admin, history, args):
+    app.config["LEDGER_PAGE_SIZE"] = 3
+    page = admin.get("/admin/sites/corner-fridge/ledger", query_string=args)
+    assert page.status_code == 400
+    assert "That page link is not right, so this is the first page." in page.text
+    assert shown(page.text) == [history[3], history[2], history[1]]
+
+
+def test_past_the_last_entry_the_page_says_so(admin, history):
+    page = admin.get("/admin/sites/corner-fridge/ledger", query_string={"older": history[0]})
+    assert page.status_code == 200 and shown(page.text) == []
+    assert "No more entries." in page.text and "First page" in page.text
 
 
 def correction_form(admin, movement_id):

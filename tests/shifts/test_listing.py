@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from pantry.seek import Seek
 from pantry.shifts import listing, planning, signups
 from tests.conftest import key
 
@@ -67,9 +68,9 @@ def test_a_week_is_its_local_days_at_every_site_or_one(session, make_site):
     elsewhere = add(session, other, date(2026, 11, 24))
     planning.cancel_shift(session, first, NOW)
     session.commit()
-    week = listing.week(session, date(2026, 11, 23), ZONE)
+    week, _page = listing.week(session, date(2026, 11, 23), ZONE, Seek(), 50)
     assert list(week) == [date(2026, 11, 23) + timedelta(days=offset) for offset in range(7)]
     assert [shift.id for day in week.values() for shift in day] == [first.id, elsewhere.id, late.id]
     assert after.id not in {shift.id for day in week.values() for shift in day}
-    only = listing.week(session, date(2026, 11, 23), ZONE, fridge.slug)
+    only, _page = listing.week(session, date(2026, 11, 23), ZONE, Seek(), 50, fridge.slug)
     assert [shift.id for day in only.values() for shift in day] == [first.id, late.id]
