@@ -35,7 +35,6 @@ def dashboard():
     where, bad_page = requested(request.args)
     sites = by_name.sites_page(db.session, where, SITES_SHOWN)
     ids = [site.id for site in sites]
-    limits = current_app.config["TEMPERATURE_LIMITS"]
     page = render_template(
         "coordinators/dashboard.html",
         sites=sites,
@@ -48,11 +47,19 @@ def dashboard():
                  for empty in history.empty_days(db.session, ids, days)[:EMPTIES_SHOWN]],
         **_cleaning(ids, days),
         places=_places(ids, now),
-        readings=care_history.out_of_range(db.session, [site.id for site in sites if site.kind in limits], days.start),
-        limits={site.id: limits.get(site.kind) for site in sites},
+        **_temperatures(sites, days),
         suggestions=rebalancing.suggestions(db.session, site_ids=ids),
     )
     return page, 400 if bad_page else 200
+
+
+def _temperatures(sites, days):
+    """The readings out of range at the sites with a limit, and each site's limit."""
+    limits = current_app.config["TEMPERATURE_LIMITS"]
+    return {
+        "readings": care_history.out_of_range(db.session, [site.id for site in sites if site.kind in limits], days.start),
+        "limits": {site.id: limits.get(site.kind) for site in sites},
+    }
 
 
 def _flows(ids, days):

@@ -74,8 +74,8 @@ def daily_flows(session, site_ids, days):
 
 
 def flows_query(site_ids, days):
-    """daily_flows' query with its parameters bound (the coordinators' list of queries explains it)."""
-    return _flows_query(len(days)).params(_flows_parameters(site_ids, days))
+    """daily_flows' query with its parameters' values (the coordinators' list of queries explains it)."""
+    return _flows_select(len(days), _flows_parameters(site_ids, days))
 
 
 def _flows_parameters(site_ids, days):
@@ -87,13 +87,19 @@ def _flows_query(count):
     """daily_flows' query over `count` days, made once: the sites and the days' bounds are its
     parameters (the site's page draws the flows every render, and making the query, with its
     alias and its CASE of a branch a day, cost more than the database's answer)."""
+    return _flows_select(count)
+
+
+def _flows_select(count, values=None):
+    values = values or {}
     corrector = aliased(Movement, name="corrector")
-    bounds = [bindparam(f"bound_{number}", type_=Movement.created_at.type) for number in range(count + 1)]
+    bounds = [bindparam(name, values.get(name), type_=Movement.created_at.type)
+              for name in (f"bound_{number}" for number in range(count + 1))]
     day = case(*((Movement.created_at < ends, number) for number, ends in enumerate(bounds[1:-1])), else_=count - 1)
     moved = (
         select(Movement.site_id, Movement.kind, Movement.quantity, day.label("day"))
         .where(
-            Movement.site_id.in_(bindparam("site_ids", expanding=True)),
+            Movement.site_id.in_(bindparam("site_ids", values.get("site_ids"), expanding=True)),
             Movement.created_at >= bounds[0],
             Movement.created_at < bounds[-1],
             Movement.kind.in_(("restock", "take")),
