@@ -21,8 +21,9 @@ FIRST = "c370c3c61584"  # the ledger's tables, before shifts and care
 
 
 @pytest.fixture
-def empty_database(tmp_path):
-    """A database with no tables: a new SQLite file, or a new schema on PostgreSQL."""
+def empty_database(tmp_path, database_url):
+    """A database with no tables: a new SQLite file, or a new schema on PostgreSQL (the leg's
+    database, `database_url`)."""
     if not POSTGRES_URL:
         yield f"sqlite:///{tmp_path / 'migrations.db'}"
         return
