@@ -27,9 +27,22 @@ NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 
 
 def pytest_collection_modifyitems(config, items):
-    """`make test` runs the suite on SQLite, then on PostgreSQL. Tests marked `once` look at what
-    the app shows (pages in a browser, every language, the manifest), not at how a database keeps
-    the books, so the PostgreSQL leg leaves them to the SQLite leg."""
+    """`make test` runs the suite on SQLite, then on PostgreSQL. The PostgreSQL leg is there to
+    find what only that database does differently (locks, JSON, time zones and ordering in SQL, a
+    NUL byte or an integer past 64 bits refused, migrations), so it leaves to the SQLite leg every
+    test that cannot meet such a difference, by one of two rules:
+
+    - marked `once`: it looks at what the app shows (pages in a browser, every language, the
+      manifest, the code's own shape), not at how a database keeps the books;
+    - it never meets the leg's database: it asks for no `database_url` fixture, directly or
+      through another one (`app`, `session`, `client` and the rest stand on it), so no query of
+      it runs on PostgreSQL (pure parsing and rendering, checks of files; or a test that brings
+      its own server, which is the same on either leg).
+
+    Either way it runs in the SQLite leg, so nothing runs less than once."""
+    for item in items:
+        if "database_url" not in getattr(item, "fixturenames", ("database_url",)):
+            item.add_marker(pytest.mark.once)
     if not POSTGRES_URL:
         return
     left = pytest.mark.skip(reason="does not depend on the database: runs in the SQLite leg")

@@ -22,8 +22,9 @@ BEFORE_SEALING = "h18a0home"  # p16a0sealtotp's down revision: two-step secrets 
 
 
 @pytest.fixture
-def empty_database(tmp_path):
-    """A database with no tables: a new SQLite file, or a new schema on PostgreSQL."""
+def empty_database(tmp_path, database_url):
+    """A database with no tables: a new SQLite file, or a new schema on PostgreSQL (the leg's
+    database, `database_url`)."""
     if not POSTGRES_URL:
         yield f"sqlite:///{tmp_path / 'migrations.db'}"
         return

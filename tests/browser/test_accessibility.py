@@ -9,9 +9,13 @@ are the server's own pages whatever the offline outbox script does with a tap (i
 are tests/browser/test_offline.py's); scripts are switched back on for the checks, which run in
 the page. Spanish text is not asserted, only that the page says it is Spanish (<html lang="es">).
 
-Every variant runs axe and every check; in one (WALKED) the keyboard check walks each page with
-Tab, key by key, and in the others it presses Tab once and then focuses each control by script
-(the same keyboard focus style, in one round trip), to keep the run short."""
+Each language is walked once, in a tab that prefers the light scheme; at every page (and state)
+the tab is then switched to the dark scheme (the prefers-color-scheme media query, as the context
+option sets it) and the page examined again as it stands, before switching back: the same
+pages, states and checks as a walk of its own in each scheme, without making every state twice.
+In English light (WALKED) the keyboard check walks each page with Tab, key by key; in the other
+three it presses Tab once and then focuses each control by script (the same keyboard focus
+style, in one round trip), to keep the run short."""
 import pytest
 
 from tests.browser import checks
@@ -20,24 +24,40 @@ from tests.browser.pages import LOCALES, coordinator_pages, first_run_pages, go,
 
 pytestmark = pytest.mark.once  # what it checks does not depend on the database
 
-VARIANTS = [("en", "light"), ("en", "dark"), ("es", "light"), ("es", "dark")]
-WALKED = "en-light"  # the variant whose pages are walked with Tab, key by key; the others focus by script
+LANGUAGES = ["en", "es"]
+SCHEMES = ["light", "dark"]  # each page is examined in both, the light one first (as it loaded)
+WALKED = ("en", "light")  # pages walked with Tab, key by key, in this language and scheme; the others focus by script
 
 
 @pytest.fixture
 def tab(browser, server, axe_source, request):
-    """A phone's tab in one language and colour scheme; whether its pages are walked with Tab."""
-    language, scheme = request.param
-    context = browser.new_context(**{**PHONE, "locale": LOCALES[language]}, color_scheme=scheme, base_url=server)
+    """A phone's tab in one language, preferring the light colour scheme."""
+    language = request.param
+    context = browser.new_context(**{**PHONE, "locale": LOCALES[language]}, color_scheme="light", base_url=server)
     context.set_default_timeout(10_000)
     context.add_init_script(script=axe_source)  # in every page as it loads, not sent from here each time
-    yield language, scheme, context.new_page(), f"{language}-{scheme}" == WALKED
+    yield language, context.new_page()
     context.close()
 
 
-def examine(page, language, scheme, what, walk, axe_source):
-    """Everything wrong with the page now, each problem prefixed by where it was found. Reflow
-    is measured in the light scheme only: colours do not move anything."""
+def examine(page, language, what, axe_source):
+    """Everything wrong with the page now, in each colour scheme, each problem prefixed by where it
+    was found and in which scheme. The tab is left in the light scheme, as it was."""
+    problems = []
+    for scheme in SCHEMES:
+        page.emulate_media(color_scheme=scheme)
+        if page.evaluate(f"() => matchMedia('(prefers-color-scheme: {scheme})').matches") is not True:
+            problems.append(f"{what}: the page does not prefer the {scheme} scheme")
+            continue
+        found = examine_in(page, language, scheme, (language, scheme) == WALKED, axe_source)
+        problems += [f"{what} ({scheme}): {problem}" for problem in found]
+    page.emulate_media(color_scheme="light")
+    return problems
+
+
+def examine_in(page, language, scheme, walk, axe_source):
+    """Everything wrong with the page in the scheme it is shown in now. Reflow is measured in the
+    light scheme only: colours do not move anything."""
     problems = []
     if page.evaluate("() => document.documentElement.lang") != language:
         problems.append(f"<html lang> is not {language}")
@@ -46,36 +66,36 @@ def examine(page, language, scheme, what, walk, axe_source):
     if scheme == "light":
         problems += checks.reflow(page)
     problems += checks.focus_visible(page, walk)
-    return [f"{what}: {problem}" for problem in problems]
+    return problems
 
 
-@pytest.mark.parametrize("tab", VARIANTS, ids=["-".join(v) for v in VARIANTS], indirect=True)
+@pytest.mark.parametrize("tab", LANGUAGES, indirect=True)
 def test_every_public_page(tab, axe_source, session, app):
-    language, scheme, page, walk = tab
+    language, page = tab
     world = seed(session, app)
     problems = []
     for shown, what in public_pages(page, world):
-        problems += examine(shown, language, scheme, what, walk, axe_source)
+        problems += examine(shown, language, what, axe_source)
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("tab", VARIANTS, ids=["-".join(v) for v in VARIANTS], indirect=True)
+@pytest.mark.parametrize("tab", LANGUAGES, indirect=True)
 def test_every_coordinator_screen(tab, axe_source, session, app):
-    language, scheme, page, walk = tab
+    language, page = tab
     world = seed(session, app)
     problems = []
     for shown, what in coordinator_pages(page, app, world):
-        problems += examine(shown, language, scheme, what, walk, axe_source)
+        problems += examine(shown, language, what, axe_source)
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("tab", [("en", "light"), ("es", "dark")], ids=["en-light", "es-dark"], indirect=True)
+@pytest.mark.parametrize("tab", LANGUAGES, indirect=True)
 def test_the_first_run_pages(tab, axe_source, session, app):
     """Before the first coordinator exists (nothing seeded): the sign-in page and the setup page."""
-    language, scheme, page, walk = tab
+    language, page = tab
     problems = []
     for shown, what in first_run_pages(page, app):
-        problems += examine(shown, language, scheme, what, walk, axe_source)
+        problems += examine(shown, language, what, axe_source)
     assert not problems, "\n".join(problems)
 
 

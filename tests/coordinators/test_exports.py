@@ -1,5 +1,5 @@
 """CSV exports: what each file holds, the local days it covers, bad ranges refused with a page,
-nothing for anyone not signed in, and a million movements streamed in flat memory."""
+nothing for anyone not signed in, and 200,000 movements streamed in flat memory."""
 import contextvars
 import csv
 import io
@@ -246,8 +246,8 @@ def test_the_exports_page_offers_the_four_files(admin, history):
     assert 'value="2026-11-01"' in chosen and 'value="2026-11-09"' in chosen
 
 
-# A million movements in one statement: pairs of restock +1 and take -1 that cancel, one a
-# second from 1 October 2026 (midnight in New York), so the books still balance.
+# Many movements in one statement: pairs of restock +1 and take -1 that cancel, one a second
+# from 1 October 2026 (midnight in New York), so the books still balance.
 BULK = {
     "sqlite": """
         WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < :rows - 1)
@@ -265,7 +265,10 @@ BULK = {
                TIMESTAMP '2026-10-01 04:00:00' + i * INTERVAL '1 second'
         FROM generate_series(0, :rows - 1) AS i""",
 }
-MILLION = 1_000_000
+# Enough that gathering them shows: with the fetch not streamed (no yield_per) memory rose 144 MiB on
+# SQLite and 204 MiB on PostgreSQL, against 3 MiB streamed; a million rows took five times as long
+# to prove the same. Gathering the CSV before sending it is caught by the count of chunks.
+ROWS = 200_000
 MEMORY_BOUND = 50 * 1024 * 1024
 
 
@@ -306,7 +309,7 @@ def _resident(field):
 @pytest.fixture
 def cleared_at_once(session):
     """After the test, the books are checked here, then PostgreSQL empties every table in one
-    TRUNCATE: deleting a million rows one by one took longer than the test itself."""
+    TRUNCATE: deleting the many rows one by one took longer than the test itself."""
     yield
     session.rollback()
     problems = discrepancies(session)
@@ -317,20 +320,21 @@ def cleared_at_once(session):
 
 
 @pytest.mark.slow
-def test_a_million_movements_stream_in_flat_memory(admin, session, fridge, beans, cleared_at_once):
+def test_many_movements_stream_in_flat_memory(admin, session, fridge, beans, cleared_at_once):
     statement = text(BULK[session.get_bind().dialect.name])
-    session.execute(statement, {"rows": MILLION, "site": fridge.id, "item": beans.id, "digest": "0" * 64})
+    session.execute(statement, {"rows": ROWS, "site": fridge.id, "item": beans.id, "digest": "0" * 64})
     session.commit()
     path = f"{BASE}/movements.csv?date_from=2026-10-01&date_to=2026-10-31"
     started = time.perf_counter()
     # The request and the reading of its stream, as a server does it: in one context of their own.
     (lines, chunks, first, last), growth, how = peak_growth(contextvars.Context().run, read_stream, admin, path)
     elapsed = time.perf_counter() - started
-    print(f"\n1,000,000 movements streamed in {elapsed:.1f} s, {chunks} chunks; memory rose {growth / 2**20:.1f} MiB "
+    print(f"\n{ROWS:,} movements streamed in {elapsed:.1f} s, {chunks} chunks; memory rose {growth / 2**20:.1f} MiB "
           f"at its peak ({how})")
-    assert lines == MILLION + 1
-    assert chunks > MILLION // 1000  # sent as it was read, not gathered first
+    assert lines == ROWS + 1
+    assert chunks > ROWS // 1000  # sent as it was read, not gathered first
     assert first.startswith(b"entry,time,")
     assert b",2026-10-01T00:00:00-04:00,corner-fridge,Canned beans,can,restock,1,1,,seed,,,,,,\r\n" in first
-    assert last.endswith(b",2026-10-12T13:46:39-04:00,corner-fridge,Canned beans,can,take,1,-1,,seed,,,,,,\r\n")
+    latest = (at("2026-10-01T04:00") + timedelta(seconds=ROWS - 1)).astimezone(deployment_zone()).isoformat()
+    assert last.endswith(f",{latest},corner-fridge,Canned beans,can,take,1,-1,,seed,,,,,,\r\n".encode())
     assert growth < MEMORY_BOUND

@@ -8,7 +8,7 @@ from werkzeug.datastructures import MultiDict
 from pantry.clock import local_today
 from pantry.needs import search
 from pantry.needs.errors import NeedsError
-from tests.properties.conftest import PROPERTIES, assert_answered, page_token, send
+from tests.properties.conftest import PROPERTIES, assert_answered, examples, page_token, send
 from tests.properties.hostile import (
     csrf_tokens,
     dates_as_typed,
@@ -27,7 +27,7 @@ degrees = st.one_of(st.floats(allow_nan=True, allow_infinity=True).map(str), num
                     st.floats(-180, 180).map(lambda value: f"{value:.4f}"))
 
 
-@settings(PROPERTIES, max_examples=100)
+@settings(PROPERTIES, max_examples=examples(100))
 @given(data=st.data())
 def test_the_ask_form_takes_anything_and_never_fails(client, session, world, data):
     token = data.draw(csrf_tokens(page_token(client, f"/sites/{world.slug}/needs")), label="csrf")
@@ -45,7 +45,7 @@ def promise_fields(world):
             "email": st.sampled_from(["", "bea@example.org"]) | hostile_text}
 
 
-@settings(PROPERTIES, max_examples=100)
+@settings(PROPERTIES, max_examples=examples(100))
 @given(data=st.data())
 def test_the_promise_form_takes_anything_and_never_fails(client, session, world, data):
     token = data.draw(csrf_tokens(page_token(client, f"/sites/{world.slug}/promise")), label="csrf")
@@ -54,7 +54,7 @@ def test_the_promise_form_takes_anything_and_never_fails(client, session, world,
     send(client, session, f"/sites/{world.slug}/promises", body, content_type)
 
 
-@settings(PROPERTIES, max_examples=60)
+@settings(PROPERTIES, max_examples=examples(60))
 @given(data=st.data())
 def test_a_promises_link_takes_anything_and_never_fails(client, session, world, data):
     token = page_token(client, f"/sites/{world.slug}/promise")
@@ -71,7 +71,7 @@ def test_a_promises_link_takes_anything_and_never_fails(client, session, world, 
     send(client, session, link + data.draw(st.sampled_from(["", "/cancel"])), body, content_type)
 
 
-@settings(PROPERTIES, max_examples=80)
+@settings(PROPERTIES, max_examples=examples(80))
 @given(data=st.data())
 def test_the_api_writes_take_anything_and_never_fail(client, session, world, data):
     kind = data.draw(st.sampled_from(["asks", "promises"]), label="kind")
@@ -85,7 +85,7 @@ def test_the_api_writes_take_anything_and_never_fail(client, session, world, dat
          {} if token is None else {"X-CSRFToken": header_safe(token)})
 
 
-@settings(PROPERTIES, max_examples=300)
+@settings(PROPERTIES, max_examples=examples(300))
 @given(q=st.one_of(hostile_text, st.text(max_size=200)), lat=st.none() | degrees, lon=st.none() | degrees,
        near=st.none() | hostile_text)
 def test_the_search_parser_reads_or_refuses_in_words(app, q, lat, lon, near):
@@ -103,7 +103,7 @@ def test_the_search_parser_reads_or_refuses_in_words(app, q, lat, lon, near):
         assert round(query.latitude, search.PLACES) == query.latitude  # about 1 km, never finer
 
 
-@settings(PROPERTIES, max_examples=80)
+@settings(PROPERTIES, max_examples=examples(80))
 @given(q=hostile_text, lat=st.none() | degrees, lon=st.none() | degrees, near=st.none() | hostile_text)
 def test_the_search_page_and_endpoint_never_fail(client, world, q, lat, lon, near):
     query = {name: value for name, value in (("q", q), ("lat", lat), ("lon", lon), ("near", near)) if value is not None}

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from pantry.reports import photos
 from pantry.reports.errors import NotAnImage, PhotoTooLarge, TooManyPixels
 from pantry.reports.models import KINDS, Report, ReportEntry
-from tests.properties.conftest import PROPERTIES, page_token, row_counts, send
+from tests.properties.conftest import PROPERTIES, examples, page_token, row_counts, send
 from tests.properties.hostile import CHARS, csrf_tokens, form_fields, hostile_text, keys, with_token
 
 LIMITS = photos.Limits(most_pixels=4_000_000, side=400, most_bytes=60 * 1024)
@@ -80,7 +80,7 @@ def counts(session):
     return session.scalar(select(func.count()).select_from(ReportEntry)), people
 
 
-@settings(PROPERTIES, max_examples=120)
+@settings(PROPERTIES, max_examples=examples(120))
 @given(data=st.data())
 def test_the_report_form_takes_anything_and_never_fails(client, session, world, data):
     path = f"/sites/{world.slug}/report"

@@ -7,12 +7,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from pantry import demo
 from pantry.coordinators import membership, recovery, reviews, sessions, two_step
 from pantry.coordinators.models import Coordinator
 from pantry.database import utcnow, writer
 from pantry.extensions import db
 from pantry.reports import photos, rules as reports
+from tests import demo_once
 from tests.conftest import csrf_token, key
 from tests.reports.conftest import png
 from tests.security.addresses import fillings
@@ -66,11 +66,11 @@ def network_fillings(app, session, network, peers):
 def demo_network(app, session):
     """The demo network of `flask pantry demo`, loaded as it stands now (the pages use the real
     clock), with shifts planned two weeks ahead instead of eight: its volunteers sign up at
-    most ten days ahead, so the later shifts would add pages to fetch but nobody on them."""
+    most ten days ahead, so the later shifts would add pages to fetch but nobody on them. Loaded
+    once a leg, at its first use, and copied after (tests/demo_once.py): minutes apart at most,
+    which moves no shift past what these tests look at."""
     app.config["SHIFT_WEEKS_AHEAD"] = 2
-    with writer():
-        demo.load(session, utcnow())
-        session.commit()
+    demo_once.load(session, utcnow(), "now, shifts two weeks ahead")
 
 
 def fingerprint(session):
