@@ -2,7 +2,7 @@
 
 A target is a setting, not a movement: setting one never touches the ledger or the stock."""
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from pantry import seek
 from pantry.refusals import Refusal
@@ -117,7 +117,9 @@ def _checked(session, item, name, category, unit):
     name = " ".join((name or "").split())
     if not name or len(name) > NAME_MAX or has_control_characters(name):
         raise BadItemName()
-    same_name = select(Item.id).where(func.lower(Item.name) == name.lower())
+    # The same letters, or the same but for case: SQLite's lower() folds only A to Z, so the exact
+    # name is asked for too (hypothesis found "Ú╂..." passing the check, then failing the unique index).
+    same_name = select(Item.id).where(or_(Item.name == name, func.lower(Item.name) == name.lower()))
     if item is not None:
         same_name = same_name.where(Item.id != item.id)
     if session.scalar(same_name.limit(1)) is not None:
