@@ -6,7 +6,7 @@ import re
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from pantry.refusals import Refusal
 from pantry.sites.models import SITE_KINDS, SITE_STATES, Site
@@ -91,7 +91,7 @@ def _checked(session, site, name, address, kind, state, hours, notes):
     name = " ".join((name or "").split())
     if not name or len(name) > NAME_MAX or has_control_characters(name):
         raise BadSiteName()
-    same_name = select(Site.id).where(func.lower(Site.name) == name.lower())
+    same_name = select(Site.id).where(or_(Site.name == name, func.lower(Site.name) == name.lower()))  # as items do
     if site is not None:
         same_name = same_name.where(Site.id != site.id)
     if session.scalar(same_name.limit(1)) is not None:

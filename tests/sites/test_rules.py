@@ -41,6 +41,18 @@ def test_a_name_is_needed_and_unique(session, make_site):
     assert sites(session) == 1
 
 
+@pytest.mark.parametrize("name", ["Nevera Ñuñoa", "Kühlschrank Öl"])
+def test_a_name_taken_beyond_a_to_z_is_refused_too(session, name):
+    """SQLite's lower() folds only A to Z: the exact name is asked for too, so it is refused by
+    the rule, not by the slug's unique index as a 500."""
+    rules.create_site(session, NOW, name)
+    session.commit()
+    with pytest.raises(rules.SiteNameTaken):
+        rules.create_site(session, NOW, name)
+    session.rollback()
+    assert sites(session) == 1
+
+
 @pytest.mark.parametrize(
     "details, field",
     [({"kind": "igloo"}, "kind"), ({"state": "gone"}, "state"), ({"kind": None}, "kind"),
