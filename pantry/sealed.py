@@ -9,9 +9,6 @@ import base64
 import logging
 from functools import lru_cache
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 from sqlalchemy import String
 from sqlalchemy.types import TypeDecorator
@@ -24,12 +21,19 @@ logger = logging.getLogger(__name__)
 
 @lru_cache(maxsize=8)
 def _fernet(secret_key):
+    # cryptography loads with the first sealed value, not with every worker (tests/test_first_use.py)
+    from cryptography.fernet import Fernet
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     key = secret_key.encode() if isinstance(secret_key, str) else secret_key
     derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=PURPOSE).derive(key)
     return Fernet(base64.urlsafe_b64encode(derived))
 
 
 def _keys(config):
+    from cryptography.fernet import MultiFernet
+
     return MultiFernet([_fernet(key) for key in [config["SECRET_KEY"], *(config.get("SECRET_KEY_FALLBACKS") or ())]])
 
 
@@ -39,6 +43,8 @@ def seal(config, text):
 
 def unseal(config, token):
     """The text `token` holds, or UNREADABLE when no key of `config` opens it."""
+    from cryptography.fernet import InvalidToken
+
     try:
         return _keys(config).decrypt(token.encode()).decode()
     except InvalidToken:

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from pantry import seek
 from pantry.stock import history, ledger
 from tests.conftest import key
 
@@ -35,9 +36,10 @@ def moves(session, fridge, beans, milk, make_site):
     return made
 
 
-def listed(session, fridge, page=1, size=10, **filters):
-    found, more = history.site_ledger(session, fridge.id, NEW_YORK, page, size, **filters)
-    return found, more
+def listed(session, fridge, where=seek.Seek(), size=10, **filters):
+    """The page's rows, and whether older ones follow it."""
+    found = history.site_ledger(session, fridge.id, NEW_YORK, where, size, **filters)
+    return found.rows, found.older is not None
 
 
 def test_the_sites_entries_newest_first(session, fridge, moves):
@@ -58,5 +60,7 @@ def test_the_days_are_the_zones_both_ends_included(session, fridge, moves):
 
 
 def test_a_page_at_a_time(session, fridge, moves):
-    assert listed(session, fridge, page=1, size=3) == ([moves[3], moves[2], moves[1]], True)
-    assert listed(session, fridge, page=2, size=3) == ([moves[0]], False)
+    first = history.site_ledger(session, fridge.id, NEW_YORK, seek.Seek(), 3)
+    assert (first.rows, first.older, first.newer) == ([moves[3], moves[2], moves[1]], moves[1].id, None)
+    assert listed(session, fridge, seek.Seek(older=first.older), size=3) == ([moves[0]], False)
+    assert listed(session, fridge, seek.Seek(newer=moves[0].id), size=3)[0] == [moves[3], moves[2], moves[1]]
