@@ -36,7 +36,10 @@ def moves(session, fridge, beans, milk, make_site):
     return made
 
 
-def listed(session, fridge, where=seek.Seek(), size=10, **filters):
+FIRST_PAGE = seek.Seek()
+
+
+def listed(session, fridge, where=FIRST_PAGE, size=10, **filters):
     """The page's rows, and whether older ones follow it."""
     found = history.site_ledger(session, fridge.id, NEW_YORK, where, size, **filters)
     return found.rows, found.older is not None
