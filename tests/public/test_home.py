@@ -2,7 +2,6 @@
 refused in words (never a 500), the pages the cache may keep, and statements that do not grow
 with the network."""
 import re
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -15,6 +14,7 @@ from pantry.needs.asks import ask
 from pantry.pages import rendered_pages
 from pantry.reports.models import Report
 from pantry.stock import items, ledger
+from tests.books import statements
 from tests.conftest import key
 
 
@@ -116,22 +116,6 @@ def test_only_plain_pages_are_kept_rendered_and_the_cache_stays_bounded(app, cli
         client.get(f"/?page=0{number}")
         client.get(f"/?page={number + 3}")  # past the last page: refused
     assert {key[3] for key in rendered_pages()._kept} == kept
-
-
-@contextmanager
-def statements():
-    """The SQL statements sent while the block runs, but for the transactions' BEGIN."""
-    sent = []
-
-    def note(conn, cursor, statement, parameters, context, executemany):
-        if not statement.startswith("BEGIN"):
-            sent.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", note)
-    try:
-        yield sent
-    finally:
-        event.remove(db.engine, "before_cursor_execute", note)
 
 
 def grow(app, session, sites, beans, milk):

@@ -3,6 +3,7 @@ import pytest
 
 from pantry.database import utcnow
 from pantry.stock import ledger
+from tests.books import statements
 from tests.conftest import key
 
 
@@ -43,19 +44,8 @@ def test_each_language_is_kept_apart(client, fridge):
 
 def _sent(engine, call):
     """The statements (but BEGIN) `call()` sends."""
-    from sqlalchemy import event
-
-    sent = []
-
-    def note(conn, cursor, statement, parameters, context, executemany):
-        if not statement.startswith("BEGIN"):
-            sent.append(statement)
-
-    event.listen(engine, "before_cursor_execute", note)
-    try:
+    with statements(engine=engine) as sent:
         call()
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
     return sent
 
 

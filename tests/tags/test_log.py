@@ -2,17 +2,16 @@
 the ledger's rule (pantry.stock.entries) refused with one message at the form, the JSON outbox
 (the offline replay) and the API alike."""
 import re
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from pantry.database import utcnow
-from pantry.extensions import db
 from pantry.stock import ledger
 from pantry.stock.models import Movement
 from pantry.tags.rules import issue_tag
+from tests.books import statements
 from tests.conftest import csrf_token, key
 
 OVER_THE_CAP = "Enter a whole number from 1 to 50."
@@ -40,22 +39,6 @@ def labels(session, fridge, beans):
              for purpose in ("site", "item")}
     session.commit()
     return codes
-
-
-@contextmanager
-def statements(begins=False):
-    """The SQL statements sent while the block runs, but (unless `begins`) the transactions' BEGIN."""
-    sent = []
-
-    def note(conn, cursor, statement, parameters, context, executemany):
-        if begins or not statement.startswith("BEGIN"):
-            sent.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", note)
-    try:
-        yield sent
-    finally:
-        event.remove(db.engine, "before_cursor_execute", note)
 
 
 def shapes(sent):
@@ -130,7 +113,7 @@ def test_a_refused_entry_never_begins_the_write(client, session, labels, beans, 
     data = {"csrf_token": token, "key": key(), "item": beans.id, **entry}
     if data["item"] == "milk":
         data["item"] = milk.id
-    with statements(begins=True) as sent:
+    with statements(leaving_out=()) as sent:
         answer = client.post(f"/t/{labels['item']}/log", data=data)
     assert answer.status_code == 422
     assert not [statement for statement in sent if statement.startswith("BEGIN IMMEDIATE")], "\n".join(sent)
