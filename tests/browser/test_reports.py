@@ -8,9 +8,11 @@ import re
 import pytest
 from PIL import Image
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from pantry.coordinators import invitations
 from pantry.database import utcnow
+from pantry.reports.models import Report, ReportPhoto
 from pantry.tags.rules import issue_tag
 from tests.browser.checks import axe_violations, page_checks
 from tests.reports.conftest import jpeg_with_gps
@@ -116,9 +118,6 @@ def noisy_photo(size=(2400, 1600)):
 
 
 def reports_of(session):
-    from sqlalchemy import select
-
-    from pantry.reports.models import Report
     session.rollback()  # the server wrote from another connection
     return [(found.kind, found.people) for found in session.scalars(select(Report).order_by(Report.id))]
 
@@ -144,7 +143,6 @@ def test_the_phone_shrinks_the_photo_before_sending_it(phone, session, make_site
 @pytest.mark.parametrize("phone", [True], indirect=True)
 def test_a_report_without_signal_waits_on_the_phone_with_its_photo(phone, session, make_site):
     """Issue 13 point 4: the offline outbox keeps a report with its photo until it is sent."""
-    from pantry.reports.models import ReportPhoto
     fridge = make_site("Corner Fridge")
     session.commit()
     phone.goto(f"/sites/{fridge.slug}/report")
@@ -161,5 +159,5 @@ def test_a_report_without_signal_waits_on_the_phone_with_its_photo(phone, sessio
     expect(phone.locator("main .messages")).to_contain_text("Thank you. Reported not cold: you are the first to say so.")
     assert phone.evaluate("() => Outbox.count()") == 0
     assert reports_of(session) == [("not_cold", 1)]
-    photo = session.scalars(__import__("sqlalchemy").select(ReportPhoto)).one()
+    photo = session.scalars(select(ReportPhoto)).one()
     assert max(photo.width, photo.height) <= 1600
