@@ -5,7 +5,7 @@ from wtforms import RadioField, SelectChoice, SelectField, StringField, TextArea
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from pantry.coordinators import invitations, reviews
-from pantry.coordinators.forms import optional_id, plain_text
+from pantry.coordinators.forms import plain_text
 from pantry.forms import FlaskForm
 
 SCORE_CHOICES = [SelectChoice(str(score), f"{score:+d}" if score else "0") for score in reversed(reviews.SCORES)]
@@ -52,10 +52,14 @@ class VoteForm(FlaskForm):
         return {choice: self[choice].data for choice in reviews.CHOICES}
 
 
+def _as_typed_email(text):
+    return (text or "").strip().lower()  # addresses are kept lowercased (invitations.normalise_email)
+
+
 class JournalFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form: it only narrows what is shown
 
-    person = SelectField(_l("Who"), coerce=optional_id, validators=[Optional()])
+    person = StringField(_l("Who"), filters=[_as_typed_email], validators=[Optional()])  # their email, typed (journal_pages)
     site = StringField(_l("Site"), validators=[Optional()])  # its slug, typed (blueprint.site_named)
     kind = SelectField(_l("About"), validators=[Optional()])
