@@ -148,3 +148,24 @@ def test_the_dashboard_suggests_a_van_run_that_one_tap_sends(admin, session, mak
     assert answer.status_code == 303
     assert (stock_of(session, full, beans), stock_of(session, empty, beans)) == (6, 6)
     assert 'No item is above its target' in admin.get("/admin/dashboard").text
+
+
+def test_the_transfer_screen_offers_the_nearest_and_takes_any_other_typed(admin, session, make_site, make_item):
+    here = make_site("Here Fridge", latitude=40.70, longitude=-73.92)
+    others = [make_site(f"Fridge {number:02d}", latitude=40.70 + number / 1000, longitude=-73.92)
+              for number in range(1, 26)]
+    beans = make_item("Canned beans")
+    ledger.restock(session, here.id, beans.id, 5, key(), utcnow())
+    session.commit()
+    path = f"/admin/sites/{here.slug}/transfer"
+    offered = re.findall(r'<option value="(\d+)"', admin.get(path).text.split('name="to_site"', 1)[1].split("</select>")[0])
+    assert offered == [str(site.id) for site in others[:20]]
+    far = others[-1]
+    assert post_form(admin, path, key=key(), item=beans.id, to_slug=far.slug, quantity=2).status_code == 303
+    assert stock_of(session, far, beans) == 2
+    before = session.scalar(select(func.count()).select_from(Movement))
+    unknown = post_form(admin, path, key=key(), item=beans.id, to_slug="no-such-fridge", quantity=1)
+    assert unknown.status_code == 422 and "no site with that name in its web address" in unknown.text
+    neither = post_form(admin, path, key=key(), item=beans.id, quantity=1)
+    assert neither.status_code == 422 and "Choose the site it goes to." in neither.text
+    assert session.scalar(select(func.count()).select_from(Movement)) == before
