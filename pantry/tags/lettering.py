@@ -46,9 +46,23 @@ def wrap(text, face, width, most):
     return tuple(lines)
 
 
-def write(draw, xy, text, face):
-    """Draw `text` with its baseline at `xy`."""
-    draw.text(xy, text, font=face, fill=0, anchor="ls")
+def write(page, xy, text, face):
+    """Print `text` in black on the 1-bit `page`, its baseline starting at the whole pixel `xy`."""
+    ink, left, top = _set(text, face)
+    page.paste(0, (xy[0] + left, xy[1] + top), ink)
+
+
+@lru_cache(maxsize=1024)
+def _set(text, face):
+    """`text` set once as a 1-bit mask, and where the mask's corner lies from the baseline's start:
+    a sheet prints its site's name and its captions many times over."""
+    from PIL import Image
+    from PIL.ImageDraw import Draw
+
+    left, top, right, bottom = face.getbbox(text, anchor="ls")
+    ink = Image.new("1", (max(right - left, 1), max(bottom - top, 1)), 0)
+    Draw(ink).text((-left, -top), text, font=face, fill=1, anchor="ls")
+    return ink, left, top
 
 
 def _shorten(line, face, width, cut=False):

@@ -221,7 +221,7 @@ def draw(placed):
     page = Image.new("1", sheets.PAPERS[placed.paper].size(), 1)
     pen = Draw(page)
     for text in placed.texts:
-        lettering.write(pen, (text.x, text.y), text.text, lettering.font(text.size, text.weight))
+        lettering.write(page, (text.x, text.y), text.text, lettering.font(text.size, text.weight))
     for kind, (left, top, right, bottom) in placed.marks:
         if kind == "rule":
             pen.rectangle((left, top, right, bottom), fill=0)

@@ -72,14 +72,11 @@ def label_sheet(labels, paper="a4"):
     labels = list(labels)
     boxes = cells(paper)
     code_face = _code_face(labels, boxes[0])
-    from PIL.ImageDraw import Draw
-
     pages = []
     for start in range(0, max(len(labels), 1), PER_PAGE):
         page = _blank_page(paper)
-        draw = Draw(page)
         for label, box in zip(labels[start:start + PER_PAGE], boxes):
-            _draw_label(page, draw, label, box, code_face)
+            _draw_label(page, label, box, code_face)
         pages.append(page)
     pdf = io.BytesIO()
     pages[0].save(pdf, "PDF", resolution=DPI, save_all=True, append_images=pages[1:])
@@ -127,7 +124,7 @@ def _cut_line(length, down=False):
     return line.transpose(Image.Transpose.ROTATE_90) if down else line
 
 
-def _draw_label(page, draw, label, box, code_face):
+def _draw_label(page, label, box, code_face):
     """The QR code on the left of the cell; the site's name, the caption and the code on its right."""
     left, top, right, bottom = box
     padding = round(PADDING * DPI)
@@ -143,16 +140,16 @@ def _draw_label(page, draw, label, box, code_face):
 
     baseline = first + lettering.cap_height(name_face)
     for line in lettering.wrap(label.site_name, name_face, width, 2):
-        lettering.write(draw, (x, baseline), line, name_face)
+        lettering.write(page, (x, baseline), line, name_face)
         baseline += lettering.line_height(name_face)
-    lettering.write(draw, (x, last), label.code, code_face)
+    lettering.write(page, (x, last), label.code, code_face)
 
     step = lettering.line_height(caption_face)
     baseline += step // 4
     room_ends = last - lettering.cap_height(code_face) - step // 3
     most = max((room_ends - baseline) // step + 1, 1)
     for line in lettering.wrap(label.caption, caption_face, width, most):
-        lettering.write(draw, (x, baseline), line, caption_face)
+        lettering.write(page, (x, baseline), line, caption_face)
         baseline += step
 
 
