@@ -52,7 +52,7 @@ def write(page, xy, text, face):
     page.paste(0, (xy[0] + left, xy[1] + top), ink)
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=256)  # a few KB each: at most about a megabyte
 def _set(text, face):
     """`text` set once as a 1-bit mask, and where the mask's corner lies from the baseline's start:
     a sheet prints its site's name and its captions many times over."""
