@@ -26,32 +26,20 @@ class Letter:
     unsubscribe: str | None = None  # RFC 8058: the one-click POST address
 
 
-def addressee(sort):
-    def register(find):
-        ADDRESSEES[sort] = find
-        return find
-    return register
+def _registering(table):
+    """A decorator maker: `@made(name)` puts the function it decorates into `table` under `name`."""
+    def made(name):
+        def register(function):
+            table[name] = function
+            return function
+        return register
+    return made
 
 
-def letter(name):
-    def register(write):
-        LETTERS[name] = write
-        return write
-    return register
-
-
-def audience(name):
-    def register(find):
-        AUDIENCES[name] = find
-        return find
-    return register
-
-
-def headline(kind):
-    def register(say):
-        HEADLINES[kind] = say
-        return say
-    return register
+addressee = _registering(ADDRESSEES)  # @addressee("sign-up")
+letter = _registering(LETTERS)
+audience = _registering(AUDIENCES)
+headline = _registering(HEADLINES)
 
 
 def job(name, every):
