@@ -8,9 +8,11 @@ or ends before one (`newer`: the rows that precede it); the row is named by its 
 and the database finds its place with one primary-key lookup inside the same statement."""
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, tuple_
 
 LARGEST_ID = 2**63 - 1  # the largest id any table holds (a bigger number is not one)
+BAD_PAGE = _l("That page link is not right, so this is the first page.")
 
 
 @dataclass(frozen=True)
@@ -96,3 +98,18 @@ def argument(text):
         return None
     number = int(text)
     return number if 0 < number <= LARGEST_ID else None
+
+
+def requested(args):
+    """How a page reads the page it is asked for: ?older=<id> (the rows after that one) or
+    ?newer=<id> (the rows before it). (the Seek the query string asks for, None) or, for a bad
+    page argument, (the first page, why): a bad link shows the first page and says why, never a 500."""
+    older, newer = args.get("older"), args.get("newer")
+    if older is None and newer is None:
+        return Seek(), None
+    if older is not None and newer is not None:
+        return Seek(), BAD_PAGE
+    row_id = argument(older if older is not None else newer)
+    if row_id is None:
+        return Seek(), BAD_PAGE
+    return (Seek(older=row_id) if older is not None else Seek(newer=row_id)), None

@@ -103,3 +103,16 @@ def test_without_its_index_the_ledger_is_read_end_to_end(session, sample):
     assert seq_scans(plan) == {"movement"}, json.dumps(plan, indent=1)
     session.rollback()
     assert seq_scans(plan_of(session, LISTS["ledger, older entries"](sample))) == set()
+
+
+def test_without_its_index_the_open_shifts_are_read_end_to_end(session, sample):
+    """The public list of open shifts pages along ix_shift_starts (starts_at, id): without it, and
+    without the site's index a planner could walk instead, PostgreSQL reads every shift."""
+    plan = plan_of(session, LISTS["open shifts, later"](sample))
+    assert "ix_shift_starts" in json.dumps(plan), json.dumps(plan, indent=1)
+    session.rollback()
+    for index in ("ix_shift_starts", "ix_shift_site_starts"):
+        session.execute(text(f"DROP INDEX {index}"))
+    plan = plan_of(session, LISTS["open shifts, later"](sample))
+    assert seq_scans(plan) == {"shift"}, json.dumps(plan, indent=1)
+    session.rollback()

@@ -1,7 +1,7 @@
 """The cleaning checklist at the fridge, opened by the site's cleaning label."""
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -13,7 +13,7 @@ from pantry.clock import local_today
 from pantry.database import commit_write, utcnow
 from pantry.extensions import db
 from pantry.signals import too_warm
-from pantry.sites.models import Site
+from pantry.sites import nearest
 from pantry.stock import ledger, shelves
 from pantry.stock.errors import LedgerError
 from pantry.tags.rules import TagError, UnknownTag, find_tag
@@ -21,6 +21,7 @@ from pantry.tags.views import unknown_tag
 
 bp = Blueprint("care", __name__, template_folder="templates")
 bp.register_error_handler(TagError, unknown_tag)  # the scan pages' one page for a label unknown or revoked
+SITES_OFFERED = 12  # sites the van may go to, nearest first; words typed find any other
 
 
 @bp.get("/care/<code>")
@@ -123,12 +124,11 @@ def _takes_readings(site):
 
 
 def _checklist_page(tag, form, status=200, discard_form=None, send_form=None, refusal=None):
-    site = tag.site
+    site, send_form = tag.site, send_form or SendForm(formdata=None)
     page = render_template(
         "care/checklist.html", tag=tag, site=site, form=form, discard_form=discard_form,
-        send_form=send_form or SendForm(formdata=None), refusal=refusal,
+        send_form=send_form, refusal=refusal, **_destinations(site, send_form.to_site.data),
         held=shelves.in_stock(db.session, site.id),
-        others=db.session.scalars(select(Site).where(Site.id != site.id).order_by(Site.name)).all(),
         takes_readings=_takes_readings(site),
         past_date=rules.past_date_batches(db.session, site, local_today()),
         most=current_app.config["MAX_LOG_QUANTITY"], offered=rules.offered,
@@ -137,3 +137,13 @@ def _checklist_page(tag, form, status=200, discard_form=None, send_form=None, re
     )
     # Keys are made per page: a page from the back button must not resend an old one.
     return page, status, {"Cache-Control": "no-store"}
+
+
+def _destinations(site, chosen):
+    """The sites the van may go to: the nearest, or those with the words typed (?to=...); when no
+    site has them, the nearest again and `unmatched` says so. The site a refused form chose stays offered."""
+    typed = nearest.words(request.args.get("to"))
+    found = nearest.near(db.session, site, SITES_OFFERED, typed, keep=chosen)
+    if typed and not found:
+        return {"others": nearest.near(db.session, site, SITES_OFFERED, keep=chosen), "typed": typed, "unmatched": True}
+    return {"others": found, "typed": typed, "unmatched": False}

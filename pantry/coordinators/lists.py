@@ -16,6 +16,7 @@ from pantry.outbox import queue
 from pantry.reports import listing as report_listing
 from pantry.seek import Seek
 from pantry.shifts import listing as shift_listing
+from pantry.shifts.views import SHIFTS_SHOWN
 from pantry.sites import by_name
 from pantry.stock import history, items
 
@@ -75,6 +76,13 @@ def _week(where, site=False):
     return build
 
 
+def _open_shifts(where):
+    def build(sample):
+        query = shift_listing.open_query(sample.now, sample.now + timedelta(days=shift_listing.NETWORK_DAYS))
+        return seek.statement(query, shift_listing.OPEN_ORDER, where(sample), SHIFTS_SHOWN)
+    return build
+
+
 def _first(sample):
     return Seek()
 
@@ -123,6 +131,10 @@ LISTS = {
     "week's rota at one site": _week(_first, site=True),
     "a site's coming shifts": lambda s: shift_listing.upcoming_query(
         s.now, s.now + timedelta(days=14), [s.site_id]),
+    # The public list of shifts that need people, across the network (/shifts).
+    "open shifts": _open_shifts(_first),
+    "open shifts, later": _open_shifts(lambda s: Seek(older=s.shift_id)),
+    "open shifts, sooner": _open_shifts(lambda s: Seek(newer=s.shift_id)),
     # Reports, suggestions.
     "open reports": lambda s: seek.statement(
         report_listing.network_open_query(), report_listing.OPEN_ORDER, Seek(), reports.REPORTS_SHOWN),

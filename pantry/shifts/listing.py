@@ -57,6 +57,26 @@ def open_for_sign_up(session, now, until, cutoff=timedelta(0), site_ids=None):
     return [shift for shift in needing_people(session, now, until, site_ids) if state(shift, now, cutoff) == "open"]
 
 
+OPEN_ORDER = seek.Order((Shift.starts_at, Shift.id))  # soonest first, along ix_shift_starts
+
+
+def open_query(now, until, cutoff=timedelta(0)):
+    """The shifts `state` calls "open" (not cancelled, a place free, starting after the cut-off)
+    that start before `until`, across the network, in no order yet (OPEN_ORDER pages it)."""
+    return select(Shift).where(
+        Shift.cancelled_at.is_(None), Shift.taken < Shift.capacity,
+        Shift.starts_at > now, Shift.starts_at >= now + cutoff, Shift.starts_at < until,
+    )
+
+
+def open_page(session, now, until, cutoff, where, size):
+    """One page of the network's open shifts (a seek.Page), soonest first; within the page, shifts
+    that start together come emptiest first. A page costs what it shows, however many shifts there are."""
+    found = seek.page(session, open_query(now, until, cutoff), OPEN_ORDER, where, size)
+    found.rows.sort(key=lambda shift: (shift.starts_at, shift.taken / shift.capacity, shift.id))
+    return found
+
+
 @dataclass(frozen=True)
 class Places:
     """The places on a site's shifts over some days: how many there are and how many are taken."""

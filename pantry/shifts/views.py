@@ -4,11 +4,11 @@ from datetime import timedelta
 from itertools import groupby
 
 from babel.lists import format_list
-from flask import Blueprint, abort, current_app, make_response, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
 from flask_babel import format_time, get_locale, gettext as _, ngettext
 from markupsafe import Markup
 
-from pantry import security
+from pantry import security, seek
 from pantry.clock import deployment_zone, local_day, local_today
 from pantry.database import commit_write, utcnow
 from pantry.extensions import db
@@ -21,6 +21,7 @@ from pantry.sites.lookup import by_slug
 
 bp = Blueprint("shifts", __name__, template_folder="templates")
 NETWORK_DAYS = listing.NETWORK_DAYS
+SHIFTS_SHOWN = 20  # open shifts on a page of /shifts: the page weighs what it shows, not the network
 SITE_DAYS = 28  # a site's shift page looks this far ahead
 FEED_KEEPS_CANCELLED_DAYS = 14  # so subscribed calendars see a cancellation
 CALENDAR = "text/calendar; charset=utf-8"
@@ -29,9 +30,13 @@ LARGEST_ID = 2**31 - 1  # a larger number in the address is a page not found, no
 
 @bp.get("/shifts")
 def needing():
+    """A page of the network's open shifts, soonest first, with links to the pages before and after."""
     now = utcnow()
-    shifts = listing.open_for_sign_up(db.session, now, now + timedelta(days=NETWORK_DAYS), _cutoff())
-    return render_template("shifts/needing.html", **_listed(shifts, now))
+    where, bad_page = seek.requested(request.args)
+    shown = listing.open_page(db.session, now, now + timedelta(days=NETWORK_DAYS), _cutoff(), where, SHIFTS_SHOWN)
+    page = render_template("shifts/needing.html", shown=shown, where=where, bad_page=bad_page,
+                           **_listed(shown.rows, now))
+    return page, 400 if bad_page else 200
 
 
 @bp.get("/sites/<slug>/shifts")

@@ -185,6 +185,10 @@ def public_pages(page, world):
     yield page, "following a site, refused (form errors)"
     go(page, "/shifts")
     yield page, "shifts that need people"
+    go(page, f"/shifts?older={world.open_shift}")
+    yield page, "shifts that need people, a later page (links back)"
+    go(page, "/shifts?older=x", 400)
+    yield page, "shifts that need people, a bad page link"
     go(page, f"/sites/{fridge.slug}/shifts")
     yield page, "a site's shifts"
     go(page, f"/shifts/{world.open_shift}")

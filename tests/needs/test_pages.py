@@ -189,6 +189,41 @@ def test_the_share_page_carries_card_tags_and_the_card_is_a_png(client, fridge):
     assert client.get(f"/sites/{fridge.site.slug}/card.png?lang=xx").status_code == 404
 
 
+def card_of(client, fridge, language):
+    page = client.get(f"/sites/{fridge.site.slug}/share", headers={"Accept-Language": language}).text
+    link = re.search(r'property="og:image" content="https://pantry.example([^"]+)"', page).group(1).replace("&amp;", "&")
+    return page, link, client.get(link).data
+
+
+def test_the_card_is_a_small_palette_png_in_each_language_kept_until_the_needs_change(client, fridge, session, app):
+    """Issue 18: the 1200x630 card stays for the chats, drawn in its few flat colours (a palette
+    PNG, a quarter of the full-colour one); the page shows its words and links to it, loading no
+    picture. Each language has its own card, drawn once and kept until the site's needs change."""
+    import io
+
+    from PIL import Image
+
+    from pantry.needs import sharing
+    english, spanish = card_of(client, fridge, "en"), card_of(client, fridge, "es")
+    assert english[1] != spanish[1] and english[2] != spanish[2]
+    for page, link, png in (english, spanish):
+        image = Image.open(io.BytesIO(png))
+        assert image.size == (1200, 630) and image.mode == "P" and len(png) < 20_000, (image.mode, len(png))
+        assert len(image.getcolors()) <= len(sharing.PALETTE)
+        assert "<img" not in page and f'href="https://pantry.example{link}"'.replace("&", "&amp;") in page
+    assert "Milk 1 L: 10 still needed" in english[0] and "Milk 1 L: faltan 10" in spanish[0]
+    kept = app.extensions["pantry.needs.cards"]
+    again = card_of(client, fridge, "en")
+    assert len(kept) == 2
+    assert again[1:] == english[1:] and len(kept) == 2  # the same card, not drawn again
+    with writer():
+        ledger.restock(session, fridge.site.id, fridge.milk.id, 4, key(), utcnow())
+        session.commit()
+    changed = card_of(client, fridge, "en")
+    assert changed[1] != english[1] and changed[2] != english[2] and len(kept) == 3
+    assert "Milk 1 L: 6 still needed" in changed[0]
+
+
 def test_a_key_with_a_trailing_newline_is_refused_in_words(client, fridge, session):
     """Found by hypothesis: the form's pattern let "key\\n" through, the rule refused it, and the page broke."""
     answer = promise(client, fridge, key="a" * 40 + "\n")

@@ -74,3 +74,28 @@ def test_a_week_is_its_local_days_at_every_site_or_one(session, make_site):
     assert after.id not in {shift.id for day in week.values() for shift in day}
     only, _page = listing.week(session, date(2026, 11, 23), ZONE, Seek(), 50, fridge.slug)
     assert [shift.id for day in only.values() for shift in day] == [first.id, late.id]
+
+
+def test_the_open_shifts_come_a_page_at_a_time_soonest_first(session, make_site):
+    """Only shifts that take a sign-up (not full, cancelled, closing or too far), paged along
+    (starts_at, id); shifts that start together come emptiest first within a page."""
+    fridge, shelf = make_site("Corner Fridge"), make_site("Library Shelf")
+    ahead = [add(session, (fridge, shelf)[number % 2], date(2026, 11, 21 + number // 2)) for number in range(6)]
+    signups.sign_up(session, ahead[0].id, "Bo", None, None, True, key(), key(), NOW)
+    full = add(session, fridge, date(2026, 11, 21), time(10), capacity=1)
+    signups.sign_up(session, full.id, "Cy", None, None, True, key(), key(), NOW)
+    planning.cancel_shift(session, add(session, fridge, date(2026, 11, 22), time(10)), NOW)
+    closing = add(session, fridge, date(2026, 11, 20), time(11))  # 16:00 UTC, an hour from NOW
+    add(session, fridge, date(2026, 12, 20))  # past the 14 days
+    session.flush()
+
+    def page(where, size=4):
+        return listing.open_page(session, NOW, NOW + timedelta(days=14), timedelta(hours=2), where, size)
+
+    first = page(Seek())
+    assert first.rows == [ahead[1], ahead[0], ahead[2], ahead[3]] and first.newer is None
+    second = page(Seek(older=first.older))
+    assert second.rows == ahead[4:] and second.older is None and second.newer == ahead[4].id
+    assert page(Seek(newer=second.newer)).rows == first.rows
+    assert closing not in page(Seek(), 20).rows
+    assert listing.open_page(session, NOW, NOW + timedelta(days=14), timedelta(0), Seek(), 20).rows[0] == closing

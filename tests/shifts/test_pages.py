@@ -9,7 +9,7 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 
 from pantry.database import utcnow
-from pantry.shifts import planning, signups
+from pantry.shifts import planning, signups, views
 from pantry.shifts.models import Shift, SignUp
 from tests.conftest import csrf_token, key
 from tests.mailbox import body, mailbox  # noqa: F401  (the fixture)
@@ -100,6 +100,36 @@ def test_the_network_list_has_shifts_needing_people_soonest_then_emptiest(client
     assert "1 of 2 places taken" in page.text and "0 of 3 places taken" in page.text
     assert "9:00\u202fAM to 9:30\u202fAM" in page.text or "9:00 AM to 9:30 AM" in page.text
     assert "Coming: Bo" in page.text
+
+
+def test_the_network_list_is_paged_with_plain_links_both_ways(client, session, fridge, pantry_shelf):
+    """A page of SHIFTS_SHOWN open shifts, soonest first; "Later shifts" goes on from the last one
+    shown, "Sooner shifts" and "First page" come back; a made-up page link is the first page, 400."""
+    shown = views.SHIFTS_SHOWN
+    shifts = [add(session, (fridge, pantry_shelf)[number % 2], 1 + number // 6, time(8 + number % 6), time(8 + number % 6, 30))
+              for number in range(shown + 3)]
+    first = client.get("/shifts")
+    assert shift_links(first.text) == [shift.id for shift in shifts[:shown]]
+    later = re.search(r'rel="next" href="([^"]+)"', first.text).group(1).replace("&amp;", "&")
+    assert 'rel="prev"' not in first.text and "First page" not in first.text
+    second = client.get(later)
+    assert second.status_code == 200 and shift_links(second.text) == [shift.id for shift in shifts[shown:]]
+    assert 'rel="next"' not in second.text and 'href="/shifts">First page<' in second.text
+    sooner = re.search(r'rel="prev" href="([^"]+)"', second.text).group(1).replace("&amp;", "&")
+    assert shift_links(client.get(sooner).text) == [shift.id for shift in shifts[:shown]]
+    spanish = client.get(later, headers={"Accept-Language": "es"}).text
+    assert "Turnos más próximos" in spanish and "Primera página" in spanish
+    for bad in ("older=x", "older=1&newer=2", "newer=99999999999999999999"):
+        answer = client.get("/shifts?" + bad)
+        assert answer.status_code == 400 and "That page link is not right" in answer.text, bad
+        assert shift_links(answer.text) == [shift.id for shift in shifts[:shown]]
+
+
+def test_past_the_last_open_shift_the_list_says_so(client, session, fridge):
+    last = add(session, fridge, 1)
+    page = client.get(f"/shifts?older={last.id}")
+    assert page.status_code == 200 and shift_links(page.text) == []
+    assert "No more shifts need people in the next two weeks." in page.text and 'href="/shifts">First page<' in page.text
 
 
 def test_a_site_lists_its_coming_shifts_and_its_calendar_feed(client, session, fridge, pantry_shelf):
