@@ -11,7 +11,7 @@ from pantry.coordinators.forms import optional_id
 from pantry.database import commit_write, utcnow
 from pantry.extensions import db
 from pantry.forms import KeyedForm
-from pantry.sites import lookup
+from pantry.sites import lookup, nearest
 from pantry.stock import ledger, shelves
 from pantry.stock.errors import LedgerError
 from pantry.stock.transfers import ConfirmKind
@@ -60,7 +60,7 @@ def _choices(form, site):
     form.item.choices = [(stock.item_id, _("%(item)s (%(count)d here)", item=stock.item.name, count=stock.quantity))
                          for stock in held]
     form.to_site.choices = [SelectChoice("", _("Choose a site"))] + [
-        SelectChoice(str(other.id), other.name) for other in lookup.neighbours(db.session, site, NEIGHBOURS)]
+        SelectChoice(str(other.id), other.name) for other in nearest.near(db.session, site, NEIGHBOURS)]
 
 
 def _destination(form):
