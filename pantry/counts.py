@@ -14,14 +14,15 @@ SWEEP_SECONDS = 10  # how long counts of windows nobody asks about again may sta
 
 class _Sweep:
     """Stands where MemoryStorage keeps its timer: asked whether the timer is alive before each
-    count, it drops the expired counts itself when a sweep is due, and answers yes."""
+    count, it drops the expired counts itself when a sweep is due, and answers yes. On the clock
+    MemoryStorage expires counts by (time.time)."""
 
     def __init__(self, expire):
         self.expire = expire
-        self.due = time.monotonic() + SWEEP_SECONDS
+        self.due = time.time() + SWEEP_SECONDS
 
     def is_alive(self):
-        now = time.monotonic()
+        now = time.time()
         if now >= self.due:
             self.due = now + SWEEP_SECONDS
             self.expire()
