@@ -102,16 +102,8 @@ class Bench:
         rows = []
         with ExitStack() as running:
             pantry = running.enter_context(self.pantry())
-            page = _fetch(pantry + site_path)
             if "site" in only:
-                bare = running.enter_context(self.baseline("page_app()", {"BENCH_TEMPLATES": self._bare_page(page)}, "/page"))
-                step(f"site page and bare page, {ROUNDS} rounds each")
-                site, plain = alternate(lambda: load.measure(pantry + site_path), lambda: load.measure(bare + "/page"))
-                rendering = running.enter_context(self.pantry(page_cache=False))
-                step(f"site page rendered every time and bare page, {ROUNDS} rounds each")
-                fresh, plain_again = alternate(
-                    lambda: load.measure(rendering + site_path), lambda: load.measure(bare + "/page"))
-                rows += site_rows(site, plain, fresh, plain_again)
+                rows += self._site_pages(running, pantry, site_path)[1]
             if "log" in only:
                 minimal = running.enter_context(
                     self.baseline("write_app()", {"BENCH_DATABASE_URL": self.database("minimal.db")}, "/write"))
@@ -143,16 +135,8 @@ class Bench:
             step("Lighthouse on a phone, simulated slow 4G: the scan, site and shifts pages")
             scores = {what: lighthouse.measure(pantry + path) for what, path in (
                 ("scan page /t/<code>", scan_path), ("site page /sites/<slug>", site_path), ("shifts list /shifts", "/shifts"))}
-            page = _fetch(pantry + site_path)
-            bare = running.enter_context(self.baseline("page_app()", {"BENCH_TEMPLATES": self._bare_page(page)}, "/page"))
+            page, sites = self._site_pages(running, pantry, site_path)
             minimal = running.enter_context(self.baseline("write_app()", {"BENCH_DATABASE_URL": minimal_db}, "/write"))
-
-            step(f"site page and bare page, {ROUNDS} rounds each")
-            site, plain = alternate(lambda: load.measure(pantry + site_path), lambda: load.measure(bare + "/page"))
-            rendering = running.enter_context(self.pantry(page_cache=False))
-            step(f"site page rendered every time and bare page, {ROUNDS} rounds each")
-            fresh, plain_again = alternate(
-                lambda: load.measure(rendering + site_path), lambda: load.measure(bare + "/page"))
             step(f"log POST and minimal write, {ROUNDS} rounds each")
             taking, writing = self._logs(pantry, minimal, scan_path, network)
 
@@ -209,7 +193,7 @@ class Bench:
         self.notes += [f"6: {what}: {miss}" for what, found in scores.items() for miss in found.misses]
         return [
             *log_rows(taking, writing),
-            *site_rows(site, plain, fresh, plain_again),
+            *sites,
             Row("3", f"site page p50 at {deep:,} movements, rendered every time", f"{far.p50:.2f} ms", f"{near.p50:.2f} ms at {shallow:,}",
                 far.p50 / near.p50, "<= 1.30", far.p50 / near.p50 <= 1.3, far.failures + near.failures),
             weight_row("4", "scan page /t/<code>", scan_weight),
@@ -221,6 +205,18 @@ class Bench:
                 f"{page_again.p50:.2f} ms site page", report.p50 / page_again.p50, "<= 4.00",
                 report.p50 / page_again.p50 <= 4.0, report.failures + page_again.failures),
         ]
+
+    def _site_pages(self, running, pantry, site_path):
+        """Figure 2, for `run` and `compare`: the site page, kept and rendered every time, each
+        against a bare page of its own bytes; the page and its rows. The servers stay up in `running`."""
+        page = _fetch(pantry + site_path)
+        bare = running.enter_context(self.baseline("page_app()", {"BENCH_TEMPLATES": self._bare_page(page)}, "/page"))
+        step(f"site page and bare page, {ROUNDS} rounds each")
+        site, plain = alternate(lambda: load.measure(pantry + site_path), lambda: load.measure(bare + "/page"))
+        rendering = running.enter_context(self.pantry(page_cache=False))
+        step(f"site page rendered every time and bare page, {ROUNDS} rounds each")
+        fresh, plain_again = alternate(lambda: load.measure(rendering + site_path), lambda: load.measure(bare + "/page"))
+        return page, site_rows(site, plain, fresh, plain_again)
 
     def _bare_page(self, html):
         templates = self.folder / "templates"

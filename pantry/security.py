@@ -10,6 +10,7 @@ import time
 from flask import current_app, g, request
 from flask_limiter import Limiter
 
+from pantry import counts  # noqa: F401  (memory:// counts without a thread per request)
 from pantry.proxies import ForwardedHeaders
 
 IPV6_CLIENT_PREFIX = 64  # a phone or a home gets a whole /64: it is one client

@@ -10,7 +10,7 @@ from pantry import emails, formats
 from pantry.care.degrees import temperature, temperature_limit
 from pantry.clock import local_today
 from pantry.coordinators.reports import open_report_count
-from pantry.languages import names
+from pantry.languages import install_translations, names
 from pantry.needs.finding import kilometres
 from pantry.needs.views import promise_day
 from pantry.network import zone_name
@@ -60,3 +60,4 @@ def register(app):
     app.jinja_env.filters.update(FILTERS)
     app.jinja_env.globals.update(GLOBALS)
     app.context_processor(page_language)
+    install_translations(app.jinja_env)

@@ -407,3 +407,21 @@ def test_force_locale_switches_the_catalogue_outside_a_request(app, session, fri
     assert message["Subject"].startswith("Recordatorio: Reabastecimiento en Corner Fridge, ")
     assert "18:00–19:00" in message["Subject"]
     assert "Trae lo que más le hace falta al sitio" in message.get_body(("plain",)).get_content()
+
+
+def test_a_template_follows_force_locale_inside_a_request(app):
+    """The templates look the catalogue up once per locale a request uses (languages.request_translations):
+    a letter in another language inside a request is in that language, and the page after it in its own."""
+    from flask import render_template_string
+    from flask_babel import force_locale, refresh
+
+    say = "{{ _('Cleaning') }}"
+    with app.app_context(), app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert render_template_string(say) == "Cleaning"
+        with force_locale("es"):
+            assert render_template_string(say) == "Limpieza"
+        assert render_template_string(say) == "Cleaning"
+    with app.app_context(), app.test_request_context("/", headers={"Accept-Language": "es"}):
+        assert render_template_string(say) == "Limpieza"
+        refresh()
+        assert render_template_string(say) == "Limpieza"
