@@ -205,6 +205,10 @@ def public_pages(page, world):
     yield page, "an unknown private link"
     go(page, f"/care/{world.care_code}")
     yield page, "cleaning checklist (past-date milk)"
+    go(page, f"/care/{world.care_code}?to=church")
+    yield page, "cleaning checklist, a site for the van found by name"
+    go(page, f"/care/{world.care_code}?to=atlantis")
+    yield page, "cleaning checklist, no site for the van has the words"
     submit(page, "form[action^='/care/']:has([name=reading])", reading="warm")
     yield page, "cleaning checklist refused (form errors)"
     page.locator("[name=ticked]").first.check()
