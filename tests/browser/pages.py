@@ -145,6 +145,10 @@ def public_pages(page, world):
         yield page, "home, page 2 (Previous 20)"
         go(page, "/?page=9", 404)
         yield page, "home, no such page (refused)"
+        go(page, "/shifts?near=Fort+Greene")
+        yield page, "shifts that need people in a neighbourhood (the choice of neighbourhoods)"
+        go(page, "/shifts?near=Atlantis", 400)
+        yield page, "shifts that need people, no such neighbourhood"
     go(page, f"/sites/{fridge.slug}")
     yield page, "site page (too warm, cleaning overdue, past-date milk)"
     go(page, "/impact")
