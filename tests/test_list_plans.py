@@ -25,7 +25,7 @@ pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="PostgreSQL's planner: 
 @pytest.fixture
 def sample(session, make_site, make_item, coordinator):
     """Two sites with a little of everything a list reads: enough rows for each query to return some."""
-    fridge, shelf = make_site("Corner Fridge"), make_site("Library Shelf", kind="pantry")
+    fridge, shelf = make_site("Corner Fridge", neighbourhood="Fort Greene"), make_site("Library Shelf", kind="pantry")
     beans, milk = make_item("Canned beans"), make_item("Milk 1 L", "dairy")
     moves, lines = [], []
     for day in range(12):
@@ -53,7 +53,7 @@ def sample(session, make_site, make_item, coordinator):
     session.commit()
     return Sample(site_id=fridge.id, site_slug=fridge.slug, item_id=beans.id, movement_id=moves[10].id,
                   journal_id=lines[5].id, coordinator_id=coordinator.id, shift_id=shifts[2].id,
-                  report_id=reports[1], now=NOW, zone=zone)
+                  report_id=reports[1], now=NOW, zone=zone, neighbourhood=fridge.neighbourhood)
 
 
 def plan_of(session, statement):

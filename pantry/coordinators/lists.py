@@ -27,7 +27,7 @@ BIG_TABLES = {"movement", "reading", "care_record", "shift", "journal_entry", "r
 @dataclass(frozen=True)
 class Sample:
     """The rows the lists are asked about: a site and, at it, an item, a movement, a shift, a report;
-    a journal line and who wrote it; the moment and the zone."""
+    a journal line and who wrote it; the moment and the zone; the site's neighbourhood."""
 
     site_id: int
     site_slug: str
@@ -39,6 +39,7 @@ class Sample:
     report_id: int
     now: datetime
     zone: ZoneInfo
+    neighbourhood: str = ""  # the site's
 
     @property
     def site(self):
@@ -76,9 +77,10 @@ def _week(where, site=False):
     return build
 
 
-def _open_shifts(where):
+def _open_shifts(where, near=False):
     def build(sample):
-        query = shift_listing.open_query(sample.now, sample.now + timedelta(days=shift_listing.NETWORK_DAYS))
+        query = shift_listing.open_query(sample.now, sample.now + timedelta(days=shift_listing.NETWORK_DAYS),
+                                         neighbourhood=sample.neighbourhood if near else "")
         return seek.statement(query, shift_listing.OPEN_ORDER, where(sample), SHIFTS_SHOWN)
     return build
 
@@ -135,6 +137,7 @@ LISTS = {
     "open shifts": _open_shifts(_first),
     "open shifts, later": _open_shifts(lambda s: Seek(older=s.shift_id)),
     "open shifts, sooner": _open_shifts(lambda s: Seek(newer=s.shift_id)),
+    "open shifts in a neighbourhood, later": _open_shifts(lambda s: Seek(older=s.shift_id), near=True),
     # Reports, suggestions.
     "open reports": lambda s: seek.statement(
         report_listing.network_open_query(), report_listing.OPEN_ORDER, Seek(), reports.REPORTS_SHOWN),

@@ -15,6 +15,7 @@ from pantry.needs.errors import BadLocation, BadSearch
 from pantry.needs.models import ItemName
 from pantry.needs.words import stems
 from pantry.sites.models import Site
+from pantry.sites.nearest import neighbourhoods  # noqa: F401  (the pages ask search for them)
 from pantry.stock.models import Batch, Item, Stock
 from pantry.text import has_control_characters
 
@@ -138,11 +139,6 @@ def neighbourhood_centre(session, neighbourhood):
         .where(func.lower(Site.neighbourhood) == neighbourhood.lower(), Site.latitude.is_not(None))
     ).one()
     return tuple(centre) if centre[0] is not None else None
-
-
-def neighbourhoods(session):
-    query = select(Site.neighbourhood).where(Site.neighbourhood != "").distinct().order_by(Site.neighbourhood)
-    return session.scalars(query).all()
 
 
 def distance_km(a, b):

@@ -60,19 +60,23 @@ def open_for_sign_up(session, now, until, cutoff=timedelta(0), site_ids=None):
 OPEN_ORDER = seek.Order((Shift.starts_at, Shift.id))  # soonest first, along ix_shift_starts
 
 
-def open_query(now, until, cutoff=timedelta(0)):
+def open_query(now, until, cutoff=timedelta(0), neighbourhood=""):
     """The shifts `state` calls "open" (not cancelled, a place free, starting after the cut-off)
-    that start before `until`, across the network, in no order yet (OPEN_ORDER pages it)."""
-    return select(Shift).where(
+    that start before `until`, across the network or at the sites in `neighbourhood`, in no order
+    yet (OPEN_ORDER pages it)."""
+    query = select(Shift).where(
         Shift.cancelled_at.is_(None), Shift.taken < Shift.capacity,
         Shift.starts_at > now, Shift.starts_at >= now + cutoff, Shift.starts_at < until,
     )
+    if neighbourhood:
+        query = query.where(Shift.site_id.in_(select(Site.id).where(Site.neighbourhood == neighbourhood)))
+    return query
 
 
-def open_page(session, now, until, cutoff, where, size):
-    """One page of the network's open shifts (a seek.Page), soonest first; within the page, shifts
-    that start together come emptiest first. A page costs what it shows, however many shifts there are."""
-    found = seek.page(session, open_query(now, until, cutoff), OPEN_ORDER, where, size)
+def open_page(session, now, until, cutoff, where, size, neighbourhood=""):
+    """One page of the open shifts (a seek.Page), soonest first; within the page, shifts that start
+    together come emptiest first. A page costs what it shows, however many shifts there are."""
+    found = seek.page(session, open_query(now, until, cutoff, neighbourhood), OPEN_ORDER, where, size)
     found.rows.sort(key=lambda shift: (shift.starts_at, shift.taken / shift.capacity, shift.id))
     return found
 

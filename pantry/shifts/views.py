@@ -17,6 +17,7 @@ from pantry.shifts import calendars, listing, notices, signups
 from pantry.shifts.errors import ShiftError, ShiftOver, TooLateToCancel, UnknownSignUp
 from pantry.shifts.forms import CancelForm, SignUpForm
 from pantry.shifts.models import Shift
+from pantry.sites import nearest
 from pantry.sites.lookup import by_slug
 
 bp = Blueprint("shifts", __name__, template_folder="templates")
@@ -30,13 +31,18 @@ LARGEST_ID = 2**31 - 1  # a larger number in the address is a page not found, no
 
 @bp.get("/shifts")
 def needing():
-    """A page of the network's open shifts, soonest first, with links to the pages before and after."""
-    now = utcnow()
+    """A page of the open shifts, soonest first, in the network or one neighbourhood (?near=), with
+    links to the pages before and after. A bad page link or neighbourhood shows the first page, 400."""
+    now, places = utcnow(), nearest.neighbourhoods(db.session)
     where, bad_page = seek.requested(request.args)
-    shown = listing.open_page(db.session, now, now + timedelta(days=NETWORK_DAYS), _cutoff(), where, SHIFTS_SHOWN)
-    page = render_template("shifts/needing.html", shown=shown, where=where, bad_page=bad_page,
-                           **_listed(shown.rows, now))
-    return page, 400 if bad_page else 200
+    near = request.args.get("near", "")
+    unknown_place = bool(near) and near not in places
+    near = "" if unknown_place else near
+    shown = listing.open_page(db.session, now, now + timedelta(days=NETWORK_DAYS), _cutoff(), where, SHIFTS_SHOWN,
+                              near)
+    page = render_template("shifts/needing.html", shown=shown, where=where, bad_page=bad_page, places=places,
+                           near=near, unknown_place=unknown_place, **_listed(shown.rows, now))
+    return page, 400 if bad_page or unknown_place else 200
 
 
 @bp.get("/sites/<slug>/shifts")

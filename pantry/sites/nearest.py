@@ -1,5 +1,5 @@
-"""The other sites a volunteer at one site may send food to in the van: a short list, never the
-whole network (a select of 1,000 sites would be most of the checklist page a phone downloads).
+"""Sites by where they are: the network's neighbourhoods, and the other sites a volunteer at one
+site may send food to in the van: a short list, never the whole network (a select of 1,000 sites would be most of the checklist page a phone downloads).
 The site's own neighbourhood comes first, then the nearest (the flat-earth order the home page
 sorts by: degrees of longitude shrunk by the cosine of the latitude), then by name; words typed
 keep the sites whose name or address holds every one of them, so any site can still be found."""
@@ -12,6 +12,12 @@ from pantry.sites.models import Site
 LARGEST_ID = 2**31 - 1  # a site id the form may name (a larger number is no site)
 LONGEST = 100  # characters of words typed that count
 WORDS_MOST = 8
+
+
+def neighbourhoods(session):
+    """The neighbourhoods the network's sites are in, by name."""
+    query = select(Site.neighbourhood).where(Site.neighbourhood != "").distinct().order_by(Site.neighbourhood)
+    return session.scalars(query).all()
 
 
 def words(text):

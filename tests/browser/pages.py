@@ -145,6 +145,10 @@ def public_pages(page, world):
         yield page, "home, page 2 (Previous 20)"
         go(page, "/?page=9", 404)
         yield page, "home, no such page (refused)"
+        go(page, "/shifts?near=Fort+Greene")
+        yield page, "shifts that need people in a neighbourhood (the choice of neighbourhoods)"
+        go(page, "/shifts?near=Atlantis", 400)
+        yield page, "shifts that need people, no such neighbourhood"
     go(page, f"/sites/{fridge.slug}")
     yield page, "site page (too warm, cleaning overdue, past-date milk)"
     go(page, "/impact")
@@ -205,6 +209,10 @@ def public_pages(page, world):
     yield page, "an unknown private link"
     go(page, f"/care/{world.care_code}")
     yield page, "cleaning checklist (past-date milk)"
+    go(page, f"/care/{world.care_code}?to=church")
+    yield page, "cleaning checklist, a site for the van found by name"
+    go(page, f"/care/{world.care_code}?to=atlantis")
+    yield page, "cleaning checklist, no site for the van has the words"
     submit(page, "form[action^='/care/']:has([name=reading])", reading="warm")
     yield page, "cleaning checklist refused (form errors)"
     page.locator("[name=ticked]").first.check()

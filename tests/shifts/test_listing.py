@@ -99,3 +99,7 @@ def test_the_open_shifts_come_a_page_at_a_time_soonest_first(session, make_site)
     assert page(Seek(newer=second.newer)).rows == first.rows
     assert closing not in page(Seek(), 20).rows
     assert listing.open_page(session, NOW, NOW + timedelta(days=14), timedelta(0), Seek(), 20).rows[0] == closing
+    shelf.neighbourhood = "Harlem"
+    session.flush()
+    in_harlem = listing.open_page(session, NOW, NOW + timedelta(days=14), timedelta(hours=2), Seek(), 20, "Harlem")
+    assert in_harlem.rows == [ahead[1], ahead[3], ahead[5]]

@@ -125,6 +125,30 @@ def test_the_network_list_is_paged_with_plain_links_both_ways(client, session, f
         assert shift_links(answer.text) == [shift.id for shift in shifts[:shown]]
 
 
+def test_the_network_list_narrows_to_a_neighbourhood_and_its_pages_keep_it(client, session, make_site):
+    harlem = make_site("Harlem Fridge", neighbourhood="Harlem")
+    inwood = make_site("Inwood Fridge", neighbourhood="Inwood")
+    here = [add(session, harlem, 1 + number // 6, time(8 + number % 6), time(8 + number % 6, 30))
+            for number in range(views.SHIFTS_SHOWN + 1)]
+    there = add(session, inwood, 1)
+    everywhere = client.get("/shifts").text
+    assert '<option value="">Anywhere</option>' in everywhere and "<option>Harlem</option>" in everywhere
+    assert there.id in shift_links(everywhere)
+    page = client.get("/shifts?near=Harlem")
+    assert page.status_code == 200 and "<option selected>Harlem</option>" in page.text
+    assert shift_links(page.text) == [shift.id for shift in here[:views.SHIFTS_SHOWN]]
+    later = re.search(r'rel="next" href="([^"]+)"', page.text).group(1).replace("&amp;", "&")
+    assert "near=Harlem" in later and shift_links(client.get(later).text) == [here[-1].id]
+    assert "No shift in Inwood needs people" not in client.get("/shifts?near=Inwood").text
+    planning.cancel_shift(session, there, utcnow())
+    session.commit()
+    assert "No shift in Inwood needs people in the next two weeks." in client.get("/shifts?near=Inwood").text
+    for place in ("Atlantis", "Harlem\x00", "harlem"):
+        unknown = client.get("/shifts", query_string={"near": place})
+        assert unknown.status_code == 400 and "No site is in that neighbourhood" in unknown.text, place
+        assert shift_links(unknown.text) == [shift.id for shift in here[:views.SHIFTS_SHOWN]]
+
+
 def test_past_the_last_open_shift_the_list_says_so(client, session, fridge):
     last = add(session, fridge, 1)
     page = client.get(f"/shifts?older={last.id}")
