@@ -1,9 +1,13 @@
 """How a change lands on the stock: the lock on a stock row, batch moves that never go below
-zero, and the movement that books them. The ledger's rules and the transfers share these."""
+zero, and the movement that books them. The ledger's rules and the transfers share these.
+
+The statements of a take are made once per process, with bound parameters (`_statement`):
+making them again for every tap cost more than sending them."""
 from dataclasses import dataclass, field
+from functools import cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, select, update
+from sqlalchemy import Integer, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -51,15 +55,23 @@ def book(session, stock, entry, change, now, key=None):
             {"movement_id": movement.id, "batch_id": batch_id, "delta": delta}
             for batch_id, delta in change.batches
         ])
-    result = session.execute(
-        update(Stock)
-        .where(Stock.id == stock.id, Stock.quantity + change.delta >= 0)
-        .values(quantity=Stock.quantity + change.delta, **change.stock)
-        .execution_options(synchronize_session=False)
-    )
+    values = {f"set_{name}": value for name, value in change.stock.items()}
+    result = session.execute(_stock_change(tuple(sorted(change.stock))), {"stock": stock.id, "delta": change.delta, **values})
     if result.rowcount != 1:
         raise LedgerError(_l("The stock changed while logging; try again."))
     return movement
+
+
+@cache
+def _stock_change(fields):
+    """UPDATE the stock row by :delta, never below zero, setting `fields` too (each from :set_<field>)."""
+    delta = bindparam("delta", type_=Integer)
+    return (
+        update(Stock)
+        .where(Stock.id == bindparam("stock"), Stock.quantity + delta >= 0)
+        .values(quantity=Stock.quantity + delta, **{name: bindparam(f"set_{name}") for name in fields})
+        .execution_options(synchronize_session=False)
+    )
 
 
 def find_replay(session, entry):
@@ -78,10 +90,7 @@ def lock_with_replay(session, site_id, item_id, entry, making):
     On PostgreSQL a twin request with the same key that held the row lock and has committed
     may be missed by this statement's snapshot: its own insert then breaks the key's unique
     constraint, and pantry.database.commit_write runs the rule again, which finds the twin."""
-    replay = select(Movement.id).where(Movement.idempotency_key == entry.key).scalar_subquery()
-    found = session.execute(
-        _stock_query(site_id, item_id).add_columns(replay).execution_options(populate_existing=True)
-    ).first()
+    found = session.execute(_stock_with_replay(), {"site": site_id, "item": item_id, "key": entry.key}).first()
     if found is None:
         making()
         return _make_stock(session, site_id, item_id), find_replay(session, entry)
@@ -89,6 +98,14 @@ def lock_with_replay(session, site_id, item_id, entry, making):
     if earlier_id is None:
         return stock, None
     return stock, find_replay(session, entry)
+
+
+@cache
+def _stock_with_replay():
+    """The stock row of :site and :item, locked, and the id of the movement under :key, if any."""
+    replay = select(Movement.id).where(Movement.idempotency_key == bindparam("key")).scalar_subquery()
+    query = select(Stock).where(Stock.site_id == bindparam("site"), Stock.item_id == bindparam("item"))
+    return query.with_for_update(of=Stock).add_columns(replay).execution_options(populate_existing=True)
 
 
 def _stock_query(site_id, item_id):
@@ -119,12 +136,7 @@ def _make_stock(session, site_id, item_id):
 
 def take_earliest_first(session, stock, wanted):
     """Take up to `wanted` from the batches, earliest best-before first."""
-    batches = session.scalars(
-        select(Batch)
-        .where(Batch.site_id == stock.site_id, Batch.item_id == stock.item_id, Batch.quantity > 0)
-        .order_by(Batch.best_before.is_(None), Batch.best_before, Batch.id)
-        .execution_options(populate_existing=True)
-    )
+    batches = session.scalars(_batches_in_stock(), {"site": stock.site_id, "item": stock.item_id})
     moved, remaining = [], wanted
     for batch in batches:
         if remaining == 0:
@@ -133,6 +145,17 @@ def take_earliest_first(session, stock, wanted):
         moved.append(move(session, batch, -portion))
         remaining -= portion
     return moved
+
+
+@cache
+def _batches_in_stock():
+    """The batches of :item at :site with some left, earliest best-before first (undated last)."""
+    return (
+        select(Batch)
+        .where(Batch.site_id == bindparam("site"), Batch.item_id == bindparam("item"), Batch.quantity > 0)
+        .order_by(Batch.best_before.is_(None), Batch.best_before, Batch.id)
+        .execution_options(populate_existing=True)
+    )
 
 
 def batch_for(session, stock, best_before, now):
@@ -155,15 +178,22 @@ def batch_for(session, stock, best_before, now):
 
 def move(session, batch, delta):
     """Change one batch by `delta`, atomically and never below zero."""
-    result = session.execute(
-        update(Batch)
-        .where(Batch.id == batch.id, Batch.quantity + delta >= 0)
-        .values(quantity=Batch.quantity + delta)
-        .execution_options(synchronize_session=False)
-    )
+    result = session.execute(_batch_change(), {"batch": batch.id, "delta": delta})
     if result.rowcount != 1:
         raise LedgerError(_l("The stock changed while logging; try again."))
     return batch.id, delta
+
+
+@cache
+def _batch_change():
+    """UPDATE the batch :batch by :delta, never below zero."""
+    delta = bindparam("delta", type_=Integer)
+    return (
+        update(Batch)
+        .where(Batch.id == bindparam("batch"), Batch.quantity + delta >= 0)
+        .values(quantity=Batch.quantity + delta)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def reverse(session, movement):

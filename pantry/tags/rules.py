@@ -1,6 +1,8 @@
 """Issuing, finding, revoking and replacing tags."""
+from functools import cache
+
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from pantry.refusals import Refusal
 from pantry.tags.models import CODE_ALPHABET, CODE_LENGTH, Tag, new_code, normalise_code
@@ -29,12 +31,18 @@ def find_tag(session, typed):
     code = normalise_code(typed)
     if len(code) != CODE_LENGTH or not set(code) <= set(CODE_ALPHABET):
         raise UnknownTag()
-    tag = session.scalar(select(Tag).where(Tag.code == code))
+    tag = session.scalar(_tag_of_code(), {"code": code})
     if tag is None:
         raise UnknownTag()
     if tag.revoked:
         raise RevokedTag()
     return tag
+
+
+@cache
+def _tag_of_code():
+    """The tag of :code, made once: every scan and every tap at a label asks it."""
+    return select(Tag).where(Tag.code == bindparam("code"))
 
 
 def issue_tag(session, site, purpose, now, item=None):

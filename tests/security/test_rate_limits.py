@@ -220,6 +220,16 @@ def test_reads_are_never_limited(limited, session, fridge, shift):
     assert statuses == {path: {200} for path in reads}
 
 
+def test_an_app_wide_limit_a_deployment_sets_still_holds(limited, session, fridge):
+    """Pantry drops Flask-Limiter's check of app-wide limits before every view (it sets none);
+    a deployment that sets them (PANTRY_RATELIMIT_DEFAULT) keeps the check, and its limit holds."""
+    client = limited(RATELIMIT_DEFAULT="2 per minute")
+    try:
+        assert [client.get("/sites/corner-fridge").status_code for _ in range(3)] == [200, 200, 429]
+    finally:  # the one Limiter of the process keeps default limits for every app made after
+        security.limiter.limit_manager.set_default_limits([])
+
+
 def sign_up(client, shift_id, name):
     page = client.get(f"/shifts/{shift_id}")
     form_key = re.search(r'name="key" value="([0-9a-f]{32})"', page.text).group(1)
