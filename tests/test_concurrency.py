@@ -14,7 +14,7 @@ from tests.live import gunicorn, new_key, phones
 
 pytestmark = pytest.mark.slow
 THREADS = 8
-TAKES_EACH = 250
+TAKES_EACH = 60
 
 
 @pytest.fixture

@@ -127,7 +127,7 @@ def test_neighbours_have_reported_and_asked_lately(client, session, loaded):
 
 
 def test_the_same_now_gives_the_same_demo_next_to_a_network(session, make_site, make_item):
-    load(session)
+    demo_once.load(session, NOW, "NOW")  # the load at NOW, as it wrote it (test_a_copy_is_the_load)
     first = ledger_lines(session)
     volunteers = rota_lines(session)
     empty_tables(session)
