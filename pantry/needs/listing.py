@@ -96,11 +96,14 @@ def needs(session, site_ids, now, window_days, limit=None, found_shelves=None):
 def _stocked(session, site_ids):
     """{site id: {item id: Need}} of the sites' stock rows, their items still to be read."""
     found = {site_id: {} for site_id in site_ids}
-    rows = session.execute(
-        select(Stock.site_id, Stock.item_id, Stock.quantity, Stock.target).where(Stock.site_id.in_(site_ids)))
-    for site_id, item_id, quantity, target in rows:
+    for site_id, item_id, quantity, target in session.execute(stock_query(site_ids)):
         found[site_id][item_id] = Need(None, quantity, target)
     return found
+
+
+def stock_query(site_ids):
+    """The SELECT of the sites' stock rows as plain numbers: (site id, item id, quantity, target)."""
+    return select(Stock.site_id, Stock.item_id, Stock.quantity, Stock.target).where(Stock.site_id.in_(site_ids))
 
 
 def site_needs(session, site_id, now, window_days, limit=None, shelf=None):

@@ -103,13 +103,9 @@ def find(session, query, language, shown=SHOWN):
     items = matching_items(session, query, language)
     if not items:
         return [], 0
-    matching = (Stock.item_id.in_(items), Stock.quantity > 0)
-    total = session.scalar(select(func.count()).select_from(Stock).where(*matching))
+    total = session.scalar(counted(items))
     centre = (query.latitude, query.longitude) if query.located else neighbourhood_centre(session, query.neighbourhood)
-    first = session.execute(
-        select(Stock.site_id, Stock.item_id, Stock.quantity).join(Site, Site.id == Stock.site_id).where(*matching)
-        .order_by(*order(query, centre, items)).limit(shown)
-    ).all()
+    first = session.execute(first_matches(query, centre, items, shown)).all()
     sites = {site.id: site for site in session.scalars(select(Site).where(Site.id.in_({row[0] for row in first})))}
     soonest = dict(((site_id, item_id), day) for site_id, item_id, day in session.execute(
         select(Batch.site_id, Batch.item_id, func.min(Batch.best_before))
@@ -122,6 +118,21 @@ def find(session, query, language, shown=SHOWN):
         km = distance_km(centre, (site.latitude, site.longitude)) if centre and site.latitude is not None else None
         found.append(Found(site, item_rows[item_id], items[item_id], quantity, soonest.get((site_id, item_id)), km))
     return found, total
+
+
+def _matching(items):
+    return Stock.item_id.in_(items), Stock.quantity > 0
+
+
+def counted(items):
+    """The SELECT of how many (site, item) pairs have one of `items` in stock now."""
+    return select(func.count()).select_from(Stock).where(*_matching(items))
+
+
+def first_matches(query, centre, items, shown):
+    """The SELECT of the first `shown` (site id, item id, quantity) of `items` in stock, in `order`."""
+    return (select(Stock.site_id, Stock.item_id, Stock.quantity).join(Site, Site.id == Stock.site_id)
+            .where(*_matching(items)).order_by(*order(query, centre, items)).limit(shown))
 
 
 def order(query, centre, items):
