@@ -13,10 +13,11 @@ from pantry import journal
 from pantry.care.models import CareRecord, Reading
 from pantry.clock import deployment_zone
 from pantry.coordinators.lists import BIG_TABLES, LISTS, Sample
+from pantry.needs import listing as needs_listing, search
 from pantry.needs.models import Ask, Suggestion
 from pantry.reports.models import Report
 from pantry.shifts import planning, signups
-from pantry.stock import ledger
+from pantry.stock import ledger, shelves
 from tests.conftest import NOW, POSTGRES_URL, key
 
 pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="PostgreSQL's planner: runs in the PostgreSQL leg")
@@ -116,3 +117,76 @@ def test_without_its_index_the_open_shifts_are_read_end_to_end(session, sample):
     plan = plan_of(session, LISTS["open shifts, later"](sample))
     assert seq_scans(plan) == {"shift"}, json.dumps(plan, indent=1)
     session.rollback()
+
+
+# The public pages' reads whose cost once grew with the network (issue 18): the home page's summaries
+# and needs of the shown sites, the search's count and its first page. The stock grows with every
+# site; the sites themselves (hundreds of rows) may be read for a sort, as the home page's test allows.
+GROWING = BIG_TABLES | {"stock", "batch"}
+NEAR = (40.70, -73.95)
+PUBLIC_READS = {
+    "home page, summaries of the shown sites": lambda sample: shelves.summaries_query([sample.site_id]),
+    "home page, stock of the shown sites' needs": lambda sample: needs_listing.stock_query([sample.site_id]),
+    "search, matches counted": lambda sample: search.counted({sample.item_id: "Canned beans"}),
+    "search, first page by name": lambda sample: search.first_matches(
+        search.Query("beans"), None, {sample.item_id: "Canned beans"}, search.SHOWN),
+    "search, first page nearest a point": lambda sample: search.first_matches(
+        search.Query("beans", *NEAR), NEAR, {sample.item_id: "Canned beans"}, search.SHOWN),
+}
+
+
+def growing_scans(session, sample, reads):
+    """{read name: the growing tables its plan reads end to end}."""
+    found = {}
+    for name, build in reads.items():
+        assert session.execute(build(sample)).first() is not None, f"the sample gives {name!r} no row"
+        session.rollback()
+        scanned = _scans_of(session, build(sample)) & GROWING
+        session.rollback()
+        if scanned:
+            found[name] = scanned
+    return found
+
+
+def _scans_of(session, statement, how=("Seq Scan",)):
+    """The tables the plan reads with one of `how` (a Seq Scan), whatever their size (seq_scans
+    keeps the big ones)."""
+    found, nodes = set(), [node["Plan"] for node in plan_of(session, statement)]
+    while nodes:
+        node = nodes.pop()
+        if node["Node Type"] in how:
+            found.add(node["Relation Name"])
+        nodes.extend(node.get("Plans", []))
+    return found
+
+
+ROW_VISITS = ("Seq Scan", "Index Scan", "Bitmap Heap Scan")  # all but an Index Only Scan read the table's rows
+
+
+def test_the_search_counts_and_sorts_its_matches_from_the_index_alone(session, sample):
+    """However many sites have the item, counting the matches and sorting them by distance can read
+    the stock's (item, quantity, site) index alone, never its rows (issue 18: at 1,000 sites the
+    rows of "milk" are some 300 pages of the stock table, visited by each search). Sequential and
+    bitmap scans are priced out; of the index scans, PostgreSQL makes an index-only one of any
+    index that holds every column the read needs."""
+    for name in ("search, matches counted", "search, first page nearest a point"):
+        connection = session.connection()
+        connection.exec_driver_sql("SET LOCAL enable_bitmapscan = off")
+        assert _scans_of(session, PUBLIC_READS[name](sample), ROW_VISITS) & {"stock"} == set(), json.dumps(plan_of(session, PUBLIC_READS[name](sample)))
+        session.rollback()
+
+
+def test_the_public_reads_find_the_stock_along_an_index(session, sample):
+    assert growing_scans(session, sample, PUBLIC_READS) == {}
+
+
+def test_without_its_index_the_search_reads_the_stock_end_to_end(session, sample):
+    """The check sees what it is for: without the stock's (item, quantity, site) index and the
+    (site, item) one, dropped inside the transaction, the search reads the stock whole."""
+    search_reads = {name: build for name, build in PUBLIC_READS.items() if name.startswith("search")}
+    for index in ("ix_stock_item_quantity_site", "uq_stock_site_id"):
+        session.execute(text(f"ALTER TABLE stock DROP CONSTRAINT IF EXISTS {index}"))
+        session.execute(text(f"DROP INDEX IF EXISTS {index}"))
+    dropped = {name: _scans_of(session, build(sample)) & GROWING for name, build in search_reads.items()}
+    session.rollback()
+    assert dropped == {name: {"stock"} for name in search_reads}

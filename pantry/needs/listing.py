@@ -1,8 +1,8 @@
 """The needs list: items under their target, items neighbours asked for this week (even at
 their target), and what donors have promised, so the next donor knows what is still needed.
 
-Three queries for any number of sites: the stock rows (pantry.stock.shelves), the asks
-counted per item, and the open promises summed per item and day."""
+Four queries for any number of sites: the stock rows (as plain numbers), the asks counted per
+item, the open promises summed per item and day, and the items listed."""
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -10,15 +10,14 @@ from sqlalchemy import func, select
 
 from pantry.clock import local_today
 from pantry.needs.models import Ask, Promise
-from pantry.stock import shelves
-from pantry.stock.models import Item
+from pantry.stock.models import Item, Stock
 
 
 @dataclass
 class Need:
     """One item a site needs, asked for, or is promised."""
 
-    item: Item
+    item: Item | None  # None only while the list is made, until its item is read
     quantity: int = 0
     target: int | None = None
     asks: int = 0
@@ -70,31 +69,41 @@ def counts(session, site_ids, now, window_days):
 
 def needs(session, site_ids, now, window_days, limit=None, found_shelves=None):
     """{site id: [Need]} in the needs order; `limit` keeps the first few of each. `found_shelves`
-    are the sites' shelves when the caller has read them already (pantry.stock.shelves)."""
-    found = {site_id: {} for site_id in site_ids}
-    if found_shelves is None:
-        found_shelves = shelves.shelves(session, site_ids, with_batches=False)
-    for site_id, shelf in found_shelves.items():
-        for stock in shelf.stocks:
-            found[site_id][stock.item_id] = Need(stock.item, stock.quantity, stock.target)
+    are the sites' shelves when the caller has read them already (pantry.stock.shelves); else the
+    stock rows are read as plain numbers, and only the items listed are read whole."""
+    found = _stocked(session, site_ids) if found_shelves is None else {
+        site_id: {stock.item_id: Need(stock.item, stock.quantity, stock.target) for stock in found_shelves[site_id].stocks}
+        for site_id in site_ids}
     asks, promised = counts(session, site_ids, now, window_days)
-    missing = {item_id for site_id, item_id, *_ in [*asks, *promised] if item_id not in found[site_id]}
-    items = {item.id: item for item in session.scalars(select(Item).where(Item.id.in_(missing)))} if missing else {}
     for site_id, item_id, count in asks:
-        _need(found, items, site_id, item_id).asks = count
+        found[site_id].setdefault(item_id, Need(None)).asks = count
     for site_id, item_id, day, count in promised:
-        _need(found, items, site_id, item_id).promised_by_day[day] = int(count)
-    listed = {}
-    for site_id, by_item in found.items():
-        shown = sorted((need for need in by_item.values() if need.wanted or need.promised), key=Need.order)
-        listed[site_id] = shown[:limit] if limit else shown
-    return listed
+        found[site_id].setdefault(item_id, Need(None)).promised_by_day[day] = int(count)
+    listed = {site_id: {item_id: need for item_id, need in by_item.items() if need.wanted or need.promised}
+              for site_id, by_item in found.items()}
+    missing = {item_id for by_item in listed.values() for item_id, need in by_item.items() if need.item is None}
+    items = {item.id: item for item in session.scalars(select(Item).where(Item.id.in_(missing)))} if missing else {}
+    shown = {}
+    for site_id, by_item in listed.items():
+        for item_id, need in by_item.items():
+            if need.item is None:
+                need.item = items[item_id]
+        ordered = sorted(by_item.values(), key=Need.order)
+        shown[site_id] = ordered[:limit] if limit else ordered
+    return shown
 
 
-def _need(found, items, site_id, item_id):
-    if item_id not in found[site_id]:
-        found[site_id][item_id] = Need(items[item_id])
-    return found[site_id][item_id]
+def _stocked(session, site_ids):
+    """{site id: {item id: Need}} of the sites' stock rows, their items still to be read."""
+    found = {site_id: {} for site_id in site_ids}
+    for site_id, item_id, quantity, target in session.execute(stock_query(site_ids)):
+        found[site_id][item_id] = Need(None, quantity, target)
+    return found
+
+
+def stock_query(site_ids):
+    """The SELECT of the sites' stock rows as plain numbers: (site id, item id, quantity, target)."""
+    return select(Stock.site_id, Stock.item_id, Stock.quantity, Stock.target).where(Stock.site_id.in_(site_ids))
 
 
 def site_needs(session, site_id, now, window_days, limit=None, shelf=None):

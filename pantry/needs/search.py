@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from pantry.needs import words
 from pantry.needs.errors import BadLocation, BadSearch
@@ -98,36 +98,61 @@ def matching_items(session, query, language):
 
 
 def find(session, query, language, shown=SHOWN):
-    """(the first `shown` matches, how many in all), in the order the query asks for. The
-    matches are sorted as plain rows; only those shown are read whole, with their soonest date."""
+    """(the first `shown` matches, how many in all), in the order the query asks for. The database
+    counts the matches and sorts them, and sends only the first `shown`: however many sites have the
+    item, the page reads the same few rows, then those sites whole, with their soonest date."""
     items = matching_items(session, query, language)
     if not items:
         return [], 0
-    rows = session.execute(
-        select(Stock.site_id, Stock.item_id, Stock.quantity, Site.name, Site.latitude, Site.longitude,
-               Site.neighbourhood)
-        .join(Site, Site.id == Stock.site_id).where(Stock.item_id.in_(items), Stock.quantity > 0)
-    ).all()
-    first = ordered(session, rows, query, items)[:shown]
-    sites = {site.id: site for site in session.scalars(select(Site).where(Site.id.in_({row[0] for row, _ in first})))}
+    total = session.scalar(counted(items))
+    centre = (query.latitude, query.longitude) if query.located else neighbourhood_centre(session, query.neighbourhood)
+    first = session.execute(first_matches(query, centre, items, shown)).all()
+    sites = {site.id: site for site in session.scalars(select(Site).where(Site.id.in_({row[0] for row in first})))}
     soonest = dict(((site_id, item_id), day) for site_id, item_id, day in session.execute(
         select(Batch.site_id, Batch.item_id, func.min(Batch.best_before))
         .where(Batch.site_id.in_(sites), Batch.item_id.in_(items), Batch.quantity > 0)
         .group_by(Batch.site_id, Batch.item_id)))
     item_rows = {item.id: item for item in session.scalars(select(Item).where(Item.id.in_(items)))}
-    found = [Found(sites[row[0]], item_rows[row[1]], items[row[1]], row[2], soonest.get((row[0], row[1])), km)
-             for row, km in first]
-    return found, len(rows)
+    found = []
+    for site_id, item_id, quantity in first:
+        site = sites[site_id]
+        km = distance_km(centre, (site.latitude, site.longitude)) if centre and site.latitude is not None else None
+        found.append(Found(site, item_rows[item_id], items[item_id], quantity, soonest.get((site_id, item_id)), km))
+    return found, total
 
 
-def ordered(session, rows, query, items):
-    """[(row, km)] sorted: the chosen neighbourhood first, then nearest, then by name."""
-    centre = (query.latitude, query.longitude) if query.located else neighbourhood_centre(session, query.neighbourhood)
-    near = query.neighbourhood.casefold()
-    placed = [(row, distance_km(centre, (row[4], row[5])) if centre and row[4] is not None else None) for row in rows]
-    return sorted(placed, key=lambda pair: (
-        bool(near) and pair[0][6].casefold() != near, pair[1] is None, pair[1] or 0, pair[0][3], items[pair[0][1]],
-    ))
+def _matching(items):
+    return Stock.item_id.in_(items), Stock.quantity > 0
+
+
+def counted(items):
+    """The SELECT of how many (site, item) pairs have one of `items` in stock now."""
+    return select(func.count()).select_from(Stock).where(*_matching(items))
+
+
+def first_matches(query, centre, items, shown):
+    """The SELECT of the first `shown` (site id, item id, quantity) of `items` in stock, in `order`."""
+    return (select(Stock.site_id, Stock.item_id, Stock.quantity).join(Site, Site.id == Stock.site_id)
+            .where(*_matching(items)).order_by(*order(query, centre, items)).limit(shown))
+
+
+def order(query, centre, items):
+    """The matches' ORDER BY: the chosen neighbourhood first, then the nearest (along the great
+    circle from `centre`, those without a location last), then by the site's name and the item's
+    name in the page's language; then by ids, so the order is total."""
+    by_name = {item_id: place for place, item_id in enumerate(sorted(items, key=items.get))}
+    keys = [func.lower(Site.neighbourhood) != query.neighbourhood.lower()] if query.neighbourhood else []
+    if centre:
+        keys += [Site.latitude.is_(None), _haversine(centre)]
+    return [*keys, Site.name, case(by_name, value=Stock.item_id), Site.id, Stock.item_id]
+
+
+def _haversine(centre):
+    """The haversine of the central angle from `centre` to a site, which grows as distance_km does."""
+    latitude, longitude = map(math.radians, centre)
+    north = func.sin((func.radians(Site.latitude) - latitude) / 2)
+    east = func.sin((func.radians(Site.longitude) - longitude) / 2)
+    return north * north + math.cos(latitude) * func.cos(func.radians(Site.latitude)) * east * east
 
 
 def neighbourhood_centre(session, neighbourhood):

@@ -66,7 +66,8 @@ class Stock(db.Model):
         UniqueConstraint("site_id", "item_id"),
         CheckConstraint("quantity >= 0", name="quantity_not_negative"),
         CheckConstraint("target IS NULL OR target >= 0", name="target_not_negative"),
-        Index("ix_stock_item_quantity", "item_id", "quantity"),  # "Where can I find..." (pantry.needs.search)
+        # "Where can I find..." (pantry.needs.search) counts and sorts its matches from this index alone
+        Index("ix_stock_item_quantity_site", "item_id", "quantity", "site_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
