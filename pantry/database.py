@@ -1,4 +1,5 @@
 """How Pantry talks to its database: SQLite pragmas, write transactions and UTC timestamps."""
+import math
 import sqlite3
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -48,7 +49,21 @@ def _configure_sqlite(dbapi_connection):
     if dbapi_connection.execute("PRAGMA database_list").fetchone()[2]:  # a file, not :memory:
         cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
+    try:  # the search sorts by distance in SQL: SQLite has sin, cos and radians since 3.35, if built with them
+        cursor.execute("SELECT sin(radians(cos(0)))")
+    except sqlite3.OperationalError:
+        add_math_functions(dbapi_connection)
     cursor.close()
+
+
+def add_math_functions(dbapi_connection):
+    """Python's sin, cos and radians as SQL functions, for a SQLite built without its own."""
+    for name, function in (("sin", math.sin), ("cos", math.cos), ("radians", math.radians)):
+        dbapi_connection.create_function(name, 1, _unless_null(function), deterministic=True)
+
+
+def _unless_null(function):
+    return lambda value: None if value is None else function(value)
 
 
 @event.listens_for(Engine, "begin")

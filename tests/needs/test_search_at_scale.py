@@ -1,10 +1,12 @@
 """The search reads one page of matches, whatever the network: the database counts the matches,
 sorts them (by name, by neighbourhood, by great-circle distance) and sends only those shown, in
 the order sorting every match in Python gives."""
+import sqlite3
+
 import pytest
 from sqlalchemy import event
 
-from pantry.database import writer
+from pantry.database import add_math_functions, writer
 from pantry.extensions import db
 from pantry.needs import search
 from pantry.stock import ledger
@@ -81,3 +83,11 @@ def test_no_statement_sends_more_rows_than_the_page_shows(session, network, quer
     answered = {statement: len(connection.exec_driver_sql(statement, parameters).all())
                 for statement, parameters in sent if statement.lstrip().startswith("SELECT")}
     assert max(answered.values()) <= SHOWN, answered
+
+
+def test_a_sqlite_without_math_functions_gets_pythons():
+    """The nearest-first sort uses sin, cos and radians in SQL; a SQLite built without them has
+    Python's registered on connecting (pantry.database), which answer as SQLite's own do."""
+    connection = sqlite3.connect(":memory:")
+    add_math_functions(connection)
+    assert connection.execute("SELECT sin(radians(90)), cos(0), radians(NULL)").fetchone() == (1.0, 1.0, None)
