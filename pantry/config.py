@@ -26,8 +26,9 @@ class Defaults:
     MAX_LOG_QUANTITY = 50  # the most one person may log in one tap or form
     UNDO_MINUTES = 5
     EXPIRING_SOON_DAYS = 2
-    # The network's home page shows this many sites at a time (pantry.public.nearby), "next 20".
-    HOME_PAGE_SITES = 20
+    # The network's home page shows this many sites at a time (pantry.public.nearby), "Next 10": about
+    # three screens of cards on a phone.
+    HOME_PAGE_SITES = 10
     MAX_CONTENT_LENGTH = 256 * 1024
     # A phone may keep a scan page open for hours before the next tap.
     WTF_CSRF_TIME_LIMIT = 12 * 3600

@@ -53,6 +53,9 @@ def _key_on_its_field():
         raise bodies.Invalid.naming(refusal) from None
 
 
+FOUND = 20  # results of a search through the API (neighbour_schemas says "the first 20")
+
+
 @bp.get("/find")
 def find():
     """Sites that have a matching item now; never cached, since the address may hold a location."""
@@ -60,6 +63,6 @@ def find():
     places = search.neighbourhoods(db.session)
     if query.neighbourhood and query.neighbourhood not in places:
         raise search.BadSearch(search.NO_SUCH_NEIGHBOURHOOD)
-    found, total = search.find(db.session, query, str(get_locale())) if query.text else ([], 0)
+    found, total = search.find(db.session, query, str(get_locale()), FOUND) if query.text else ([], 0)
     return uncached_json({"query": query.text, "located": query.located, "neighbourhood": query.neighbourhood,
                           "total": total, "results": [shapes.found(one) for one in found]})

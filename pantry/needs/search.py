@@ -20,7 +20,7 @@ from pantry.stock.models import Batch, Item, Stock
 from pantry.text import has_control_characters
 
 QUERY_MAX = 100
-SHOWN = 20  # results on the page, the nearest (or first by name): the rest are counted, not drawn
+SHOWN = 10  # results on the page, the nearest (or first by name), as many as the home page shows: the rest are counted
 PLACES = 2  # decimals kept of a latitude or longitude: 0.01° is about 1.1 km
 EARTH_KM = 6371.0
 NO_SUCH_NEIGHBOURHOOD = _l("There is no such neighbourhood.")

@@ -116,7 +116,7 @@ def submit(page, form_selector, **fields):
 
 @contextmanager
 def a_bigger_network(world):
-    """For a while, the network is more than a home page (HOME_PAGE_SITES, 20): the two sites in a
+    """For a while, the network is more than a home page (HOME_PAGE_SITES, 10): the two sites in a
     neighbourhood, and 20 more sites after them; then as seeded again, for the pages that follow."""
     session, now = db.session, utcnow()
     world.fridge.neighbourhood, world.fridge.latitude, world.fridge.longitude = "Fort Greene", 40.69, -73.97
