@@ -14,6 +14,7 @@ from pantry.database import commit_write, utcnow
 from pantry.extensions import db
 from pantry.needs import asks, listing, promises, search
 from pantry.needs.errors import BadKey
+from pantry.sites import nearest
 
 
 @bp.post("/sites/<slug>/asks")
@@ -60,7 +61,7 @@ FOUND = 20  # results of a search through the API (neighbour_schemas says "the f
 def find():
     """Sites that have a matching item now; never cached, since the address may hold a location."""
     query = search.parse(request.args)
-    places = search.neighbourhoods(db.session)
+    places = nearest.neighbourhoods(db.session)
     if query.neighbourhood and query.neighbourhood not in places:
         raise search.BadSearch(search.NO_SUCH_NEIGHBOURHOOD)
     found, total = search.find(db.session, query, str(get_locale()), FOUND) if query.text else ([], 0)

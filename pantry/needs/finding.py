@@ -7,11 +7,12 @@ from pantry.extensions import db
 from pantry.needs import search
 from pantry.needs.blueprint import bp
 from pantry.needs.errors import NeedsError
+from pantry.sites import nearest
 
 
 @bp.get("/find")
 def find():
-    places = search.neighbourhoods(db.session)
+    places = nearest.neighbourhoods(db.session)
     try:
         query = search.parse(request.args)
         if query.neighbourhood and query.neighbourhood not in places:

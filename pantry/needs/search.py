@@ -15,7 +15,6 @@ from pantry.needs.errors import BadLocation, BadSearch
 from pantry.needs.models import ItemName
 from pantry.needs.words import stems
 from pantry.sites.models import Site
-from pantry.sites.nearest import neighbourhoods  # noqa: F401  (the pages ask search for them)
 from pantry.stock.models import Batch, Item, Stock
 from pantry.text import has_control_characters
 

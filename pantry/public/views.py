@@ -12,7 +12,7 @@ from pantry.care.models import CareRecord, Reading
 from pantry.clock import last_days, local_today
 from pantry.database import utcnow
 from pantry.extensions import db
-from pantry.needs import listing as needs_listing, search
+from pantry.needs import listing as needs_listing
 from pantry.needs.models import Ask, Promise
 from pantry.pages import rendered_pages
 from pantry.public import nearby
@@ -20,6 +20,7 @@ from pantry.refusals import Refusal
 from pantry.reports import listing as reports
 from pantry.shifts.listing import next_shift
 from pantry.shifts.words import shift_time
+from pantry.sites import nearest
 from pantry.sites.models import Site
 from pantry.stock import history, shelves
 from pantry.stock.models import Movement
@@ -71,7 +72,7 @@ def _home(choice, refusal=None):
         "public/home.html", shown=shown, choice=choice, refusal=refusal, sites=shown.sites,
         summaries=shelves.summaries(db.session, ids),
         needs=needs_listing.needs(db.session, ids, utcnow(), window, limit=NEEDS_ON_HOME),
-        cares=_care_states(shown.sites), places=search.neighbourhoods(db.session), reports=_open_reports(ids),
+        cares=_care_states(shown.sites), places=nearest.neighbourhoods(db.session), reports=_open_reports(ids),
     )
 
 
