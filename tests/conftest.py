@@ -110,7 +110,9 @@ def one_app(database_url, schema):
     builder for each of its rules), over a thousand times a leg."""
     app = create_app(settings(database_url))
     app.test_client_class = BrowserClient
-    return app
+    yield app
+    with app.app_context():  # the connections its tests left in the pool for the next
+        db.engine.dispose()
 
 
 @pytest.fixture
@@ -118,10 +120,12 @@ def app(request, database_url, one_app):
     """The shared app as if new: whatever a test changes in its settings or keeps in its
     extensions (rendered pages, cards) is put back when it ends, and its rows are deleted. A test
     marked `own_app` (it adds routes, which an app that has answered refuses) gets one of its own."""
-    if request.node.get_closest_marker("own_app"):
+    own = request.node.get_closest_marker("own_app")
+    if own:
         one_app = create_app(settings(database_url))
         one_app.test_client_class = BrowserClient
-    config = copy.deepcopy(dict(one_app.config))
+    config = dict(one_app.config)
+    kept = copy.deepcopy(config)  # as they were, nested values too
     extensions = set(one_app.extensions)
     with one_app.app_context():
         yield one_app
@@ -129,11 +133,23 @@ def app(request, database_url, one_app):
         empty_tables(db.session)
         db.session.commit()
         db.session.remove()
-        db.engine.dispose()
-    one_app.config.clear()
-    one_app.config.update(config)
+        changed = _settings_changed(one_app.config, config, kept)
+        if changed or own:  # a connection takes its timeouts from the settings (pantry.database): made afresh
+            db.engine.dispose()
+    if changed:
+        one_app.config.clear()
+        one_app.config.update(kept)
     for name in set(one_app.extensions) - extensions:
         del one_app.extensions[name]
+
+
+def _settings_changed(settings, before, kept):
+    """Whether a test changed the app's settings: a value set or removed, or a list or mapping
+    changed in place. Values are compared by identity first: the lazily translated ones would be
+    translated to be compared."""
+    return settings.keys() != before.keys() or any(
+        settings[name] is not value or (isinstance(value, dict | list | set) and value != kept[name])
+        for name, value in before.items())
 
 
 @pytest.fixture(autouse=True)
@@ -154,11 +170,13 @@ def empty_tables(session):
     """Delete every row, the journal's too: the one place that may, going around the ORM's guard
     (and, on PostgreSQL, the journal's trigger: TRUNCATE fires no row trigger)."""
     connection = session.connection()
-    for table in reversed(db.metadata.sorted_tables):
-        if table.name == "journal_entry" and connection.dialect.name == "postgresql":
-            connection.exec_driver_sql("TRUNCATE journal_entry")
-        else:
-            connection.execute(table.delete())
+    tables = [table.name for table in reversed(db.metadata.sorted_tables)]
+    if connection.dialect.name == "postgresql":  # in one round trip, not one a table
+        connection.exec_driver_sql("; ".join(
+            "TRUNCATE journal_entry" if name == "journal_entry" else f'DELETE FROM "{name}"' for name in tables))
+        return
+    for name in tables:
+        connection.exec_driver_sql(f'DELETE FROM "{name}"')
 
 
 @pytest.fixture
