@@ -47,7 +47,8 @@ lint: $(VENV)/.test-installed
 # The suite on a SQLite file; and when PANTRY_TEST_DATABASE_URL names a PostgreSQL database, the
 # suite again on it, at the same time (much of a leg's time is spent waiting on servers, fsync and
 # the browser, so the two legs together take little more than the longer one). The PostgreSQL
-# leg's output is printed when both are done; it leaves tests marked `once` to the SQLite leg.
+# leg's output is printed when both are done; it leaves tests marked `once` to the SQLite leg
+# (but for those marked once(leg="postgresql"), which the SQLite leg leaves to it).
 POSTGRES_LOG := .test-postgresql.log
 test: lint node_modules/.installed
 	@started=$$(date +%s); \
@@ -56,7 +57,7 @@ test: lint node_modules/.installed
 		{ $(BIN)/pytest -p no:cacheprovider > $(POSTGRES_LOG) 2>&1; echo $$? > $(POSTGRES_LOG).exit; \
 		  echo $$(( $$(date +%s) - started )) > $(POSTGRES_LOG).seconds; } & postgres_leg=$$!; \
 	fi; \
-	env -u PANTRY_TEST_DATABASE_URL $(BIN)/pytest; sqlite=$$?; \
+	env -u PANTRY_TEST_DATABASE_URL PANTRY_TEST_ALONGSIDE=$${postgres_leg:+postgresql} $(BIN)/pytest; sqlite=$$?; \
 	sqlite_seconds=$$(( $$(date +%s) - started )); \
 	postgres=0; postgres_seconds=-; \
 	if [ -n "$$postgres_leg" ]; then \

@@ -22,6 +22,7 @@ from pantry.stock.models import Item
 pytest_plugins = ["tests.network", "tests.moments"]  # the `network` fixture; --moment, --zone: make test-clock
 
 POSTGRES_URL = os.environ.get("PANTRY_TEST_DATABASE_URL")
+ALONGSIDE = os.environ.get("PANTRY_TEST_ALONGSIDE")  # in the SQLite leg of `make test`: "postgresql" when that leg runs too
 PASSWORD = "a long enough password"  # every test coordinator's
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 
@@ -39,16 +40,26 @@ def pytest_collection_modifyitems(config, items):
       it runs on PostgreSQL (pure parsing and rendering, checks of files; or a test that brings
       its own server, which is the same on either leg).
 
-    Either way it runs in the SQLite leg, so nothing runs less than once."""
+    Either way it runs in the SQLite leg, so nothing runs less than once; except that a test
+    marked `once(leg="postgresql")` runs in the PostgreSQL leg instead when one runs alongside
+    (`make test` says so to the SQLite leg with PANTRY_TEST_ALONGSIDE): a long walk of every page
+    moved there so that the two legs, side by side on two cores, end together."""
     for item in items:
         if "database_url" not in getattr(item, "fixturenames", ("database_url",)):
             item.add_marker(pytest.mark.once)
-    if not POSTGRES_URL:
-        return
-    left = pytest.mark.skip(reason="does not depend on the database: runs in the SQLite leg")
+    here = "postgresql" if POSTGRES_URL else "sqlite"
     for item in items:
-        if item.get_closest_marker("once"):
-            item.add_marker(left)
+        once = item.get_closest_marker("once")
+        if once and _leg_of(once) != here:
+            leg = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[_leg_of(once)]
+            item.add_marker(pytest.mark.skip(reason=f"does not depend on the database: runs in the {leg} leg"))
+
+
+def _leg_of(once):
+    """The leg a test marked `once` runs in."""
+    if once.kwargs.get("leg") == "postgresql" and (POSTGRES_URL or ALONGSIDE == "postgresql"):
+        return "postgresql"
+    return "sqlite"
 
 
 def settings(database_url, **overrides):

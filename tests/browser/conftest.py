@@ -12,6 +12,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from pantry import create_app
+from tests.browser import nu as nu_checker
 from tests.conftest import settings
 
 CHROMIUM = os.environ.get("PANTRY_CHROMIUM", "/usr/bin/chromium")
@@ -86,6 +87,17 @@ def phone(browser, server, request):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def nu():
+    """The W3C Nu HTML checker, running (tests/browser/nu.py); skipped without it, except under CI."""
+    lacking = nu_checker.missing()
+    if lacking:
+        _missing(lacking)
+    checker = nu_checker.Checker()
+    yield checker
+    checker.stop()
 
 
 @pytest.fixture(scope="session")

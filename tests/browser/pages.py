@@ -1,7 +1,7 @@
 """Every page a person can reach, public and coordinator, and the states a post leads to (a
 refused form, Logged with Undo, a new invitation's link), walked in a browser tab on a seeded
-network. tests/browser/test_accessibility.py examines each page as shown; test_valid_html.py
-validates the HTML each one was sent as."""
+network. tests/browser/test_accessibility.py examines each page as shown, and checks the HTML
+each one was sent as (`sent`)."""
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import time, timedelta
@@ -98,6 +98,28 @@ def scripts_off(page):
     finally:
         cdp.send("Emulation.setScriptExecutionDisabled", {"value": False})
         cdp.detach()
+
+
+def sent(page, walk):
+    """Each (tab, what) the walk yields, with the HTML of the last page the tab was sent (the one a
+    redirect ended on): the body as the server sent it, not the DOM scripts made of it. Each must be
+    a new page, not the one before it again."""
+    documents = []
+
+    def keep(response):
+        if response.frame == page.main_frame and response.request.resource_type == "document" \
+                and not 300 <= response.status < 400:
+            documents.append(response)
+
+    page.on("response", keep)
+    try:
+        checked = None
+        for shown, what in walk:
+            assert documents and documents[-1] is not checked, f"{what}: no new page was sent"
+            checked = documents[-1]
+            yield shown, what, checked.text()
+    finally:
+        page.remove_listener("response", keep)
 
 
 def go(page, path, status=200):

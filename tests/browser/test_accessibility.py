@@ -1,7 +1,8 @@
 """Every page, public and coordinator (tests/browser/pages.py walks them), in English and
 Spanish, light and dark: zero axe-core violations (WCAG 2.0/2.1/2.2 A and AA), and the checks axe
 does not make (tests/browser/checks.py: 44 px targets, reflow at 200 % zoom, visible keyboard
-focus, labels, announced errors, warnings in words).
+focus, labels, announced errors, warnings in words); and valid HTML by the W3C Nu checker
+(tests/browser/nu.py), the HTML each page was sent as, checked on the same walk.
 
 Pages are opened on a phone with JavaScript on. The states a form post leads to on the scan
 pages (Logged with Undo, a refused entry) are made with the page's scripts switched off, so they
@@ -20,7 +21,7 @@ import pytest
 
 from tests.browser import checks
 from tests.browser.conftest import PHONE
-from tests.browser.pages import LOCALES, coordinator_pages, first_run_pages, go, public_pages, seed
+from tests.browser.pages import LOCALES, coordinator_pages, first_run_pages, go, public_pages, seed, sent
 
 pytestmark = pytest.mark.once  # what it checks does not depend on the database
 
@@ -69,33 +70,38 @@ def examine_in(page, language, scheme, walk, axe_source):
     return problems
 
 
+def problems_on_the_walk(page, language, walk, axe_source, nu):
+    """Everything wrong with each page of the walk: as shown (examine), and as sent (the Nu
+    checker's errors in its HTML)."""
+    problems = []
+    for shown, what, html in sent(page, walk):
+        problems += examine(shown, language, what, axe_source)
+        problems += [f"{what}: invalid HTML: {error}" for error in nu.invalid(html)]
+    return problems
+
+
 @pytest.mark.parametrize("tab", LANGUAGES, indirect=True)
-def test_every_public_page(tab, axe_source, session, app):
+def test_every_public_page(tab, axe_source, nu, session, app):
     language, page = tab
     world = seed(session, app)
-    problems = []
-    for shown, what in public_pages(page, world):
-        problems += examine(shown, language, what, axe_source)
+    problems = problems_on_the_walk(page, language, public_pages(page, world), axe_source, nu)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.once(leg="postgresql")  # the longest walk: in the PostgreSQL leg when there is one, for the two to end together
+@pytest.mark.parametrize("tab", LANGUAGES, indirect=True)
+def test_every_coordinator_screen(tab, axe_source, nu, session, app):
+    language, page = tab
+    world = seed(session, app)
+    problems = problems_on_the_walk(page, language, coordinator_pages(page, app, world), axe_source, nu)
     assert not problems, "\n".join(problems)
 
 
 @pytest.mark.parametrize("tab", LANGUAGES, indirect=True)
-def test_every_coordinator_screen(tab, axe_source, session, app):
-    language, page = tab
-    world = seed(session, app)
-    problems = []
-    for shown, what in coordinator_pages(page, app, world):
-        problems += examine(shown, language, what, axe_source)
-    assert not problems, "\n".join(problems)
-
-
-@pytest.mark.parametrize("tab", LANGUAGES, indirect=True)
-def test_the_first_run_pages(tab, axe_source, session, app):
+def test_the_first_run_pages(tab, axe_source, nu, session, app):
     """Before the first coordinator exists (nothing seeded): the sign-in page and the setup page."""
     language, page = tab
-    problems = []
-    for shown, what in first_run_pages(page, app):
-        problems += examine(shown, language, what, axe_source)
+    problems = problems_on_the_walk(page, language, first_run_pages(page, app), axe_source, nu)
     assert not problems, "\n".join(problems)
 
 
