@@ -1,7 +1,9 @@
 """Hostile input, by hypothesis: the settings every property here runs under, a small network
 to aim at (a fridge with stock, its labels, a shift, a coordinator), and the two things each
 property checks after every example: nothing was written, and the books still balance."""
+import functools
 import tempfile
+import weakref
 from datetime import time, timedelta
 from pathlib import Path
 
@@ -46,10 +48,14 @@ def examples(count):
 def row_counts(session):
     """Rows in every table, after ending the test's own transaction (so SQLite shows the latest)."""
     session.rollback()
-    tables = db.metadata.sorted_tables
-    counts = session.execute(select(*(
-        select(func.count()).select_from(table).scalar_subquery().label(table.name) for table in tables))).one()
-    return dict(zip((table.name for table in tables), counts, strict=True))  # in one statement: run twice an example
+    return session.execute(_counting()).one()._asdict()
+
+
+@functools.cache
+def _counting():
+    """Every table's row count in one statement (row_counts runs twice an example), made once."""
+    return select(*(select(func.count()).select_from(table).scalar_subquery().label(table.name)
+                    for table in db.metadata.sorted_tables))
 
 
 def assert_books_balance(session):
@@ -109,9 +115,25 @@ def send(client, session, path, body, content_type, headers=None):
 
 
 def page_token(client, path):
+    """The client's CSRF token for the form at `path`, read from the page: the first time, and
+    again whenever the session's CSRF secret changed (a sign-in starts a new session). Rendering
+    the page for every example only to read the same token again was a fifth of a property's time."""
+    kept = _tokens.setdefault(client, {}).get(path)
+    if kept and kept[0] is not None and kept[0] == _csrf_secret(client):
+        return kept[1]
     page = client.get(path)
     assert page.status_code == 200, path
-    return csrf_token(page.text)
+    token = csrf_token(page.text)
+    _tokens[client][path] = (_csrf_secret(client), token)
+    return token
+
+
+_tokens = weakref.WeakKeyDictionary()  # client: {path: (the session's CSRF secret, the token made from it)}
+
+
+def _csrf_secret(client):
+    with client.session_transaction() as kept:
+        return kept.get("csrf_token")  # Flask-WTF's secret in the session, which its tokens sign
 
 
 @pytest.fixture
