@@ -50,14 +50,15 @@ lint: $(VENV)/.test-installed
 # leg's output is printed when both are done; it leaves tests marked `once` to the SQLite leg
 # (but for those marked once(leg="postgresql"), which the SQLite leg leaves to it).
 POSTGRES_LOG := .test-postgresql.log
+SLOWEST := --durations=15  # each leg ends with its 15 slowest steps: where the time goes
 test: lint node_modules/.installed
 	@started=$$(date +%s); \
 	if [ -n "$$PANTRY_TEST_DATABASE_URL" ]; then \
 		echo "The PostgreSQL leg runs alongside, into $(POSTGRES_LOG)"; \
-		{ $(BIN)/pytest -p no:cacheprovider > $(POSTGRES_LOG) 2>&1; echo $$? > $(POSTGRES_LOG).exit; \
+		{ $(BIN)/pytest -p no:cacheprovider $(SLOWEST) > $(POSTGRES_LOG) 2>&1; echo $$? > $(POSTGRES_LOG).exit; \
 		  echo $$(( $$(date +%s) - started )) > $(POSTGRES_LOG).seconds; } & postgres_leg=$$!; \
 	fi; \
-	env -u PANTRY_TEST_DATABASE_URL PANTRY_TEST_ALONGSIDE=$${postgres_leg:+postgresql} $(BIN)/pytest; sqlite=$$?; \
+	env -u PANTRY_TEST_DATABASE_URL PANTRY_TEST_ALONGSIDE=$${postgres_leg:+postgresql} $(BIN)/pytest $(SLOWEST); sqlite=$$?; \
 	sqlite_seconds=$$(( $$(date +%s) - started )); \
 	postgres=0; postgres_seconds=-; \
 	if [ -n "$$postgres_leg" ]; then \

@@ -30,6 +30,10 @@ class Defaults:
     # three screens of cards on a phone.
     HOME_PAGE_SITES = 10
     MAX_CONTENT_LENGTH = 256 * 1024
+    # How coordinators' passwords are hashed (werkzeug's generate_password_hash method): its own
+    # default, scrypt, some 80 ms of CPU a hash or a check. The tests set a quick one, as a suite
+    # should that signs in thousands of times; a password hashed one way is checked by its own.
+    PASSWORD_HASH_METHOD = "scrypt"
     # A phone may keep a scan page open for hours before the next tap.
     WTF_CSRF_TIME_LIMIT = 12 * 3600
     SESSION_COOKIE_HTTPONLY = True

@@ -25,6 +25,7 @@ POSTGRES_URL = os.environ.get("PANTRY_TEST_DATABASE_URL")
 ALONGSIDE = os.environ.get("PANTRY_TEST_ALONGSIDE")  # in the SQLite leg of `make test`: "postgresql" when that leg runs too
 PASSWORD = "a long enough password"  # every test coordinator's
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+QUICK_HASH = "pbkdf2:sha256:1000"  # the tests' passwords: scrypt is some 80 ms of CPU a hash or a check
 
 
 def pytest_collection_modifyitems(config, items):
@@ -73,6 +74,7 @@ def settings(database_url, **overrides):
         "TIMEZONE": zone(),  # the network's default, or --zone
         "PAGE_CACHE_SECONDS": 0,  # tests/public/test_rendered_pages.py turns it on
         "RATE_LIMITS": False,  # tests/security/test_rate_limits.py turns it on
+        "PASSWORD_HASH_METHOD": QUICK_HASH,  # scrypt, the default, in tests/coordinators/test_invitations.py
         **overrides,
     }
 
@@ -247,9 +249,8 @@ def make_item(session):
 
 
 def cheap_hash(password):
-    """A password hash that is quick to check; the real default is exercised in
-    tests/coordinators/test_invitations.py."""
-    return generate_password_hash(password, method="pbkdf2:sha256:1000")
+    """A password hash that is quick to check, as the tests' app makes them (QUICK_HASH)."""
+    return generate_password_hash(password, method=QUICK_HASH)
 
 
 def key():

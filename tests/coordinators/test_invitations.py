@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from pantry.config import Defaults
 from pantry.coordinators import invitations
 from pantry.coordinators.models import Coordinator, Invitation, hash_token
 from pantry.database import utcnow
@@ -115,6 +116,21 @@ def test_a_coordinator_added_with_a_password_can_sign_in(session):
     assert invitations.authenticate(session, "cy@example.org ", "a fine long password").id == person.id
     with pytest.raises(invitations.BadPassword):
         invitations.add_with_password(session, "dee@example.org", "", "short", NOW)
+
+
+def test_passwords_are_hashed_with_scrypt_unless_the_settings_say_otherwise(app, session):
+    """The tests' app hashes quickly (tests/conftest.py, QUICK_HASH); a deployment, as the defaults say."""
+    assert Defaults.PASSWORD_HASH_METHOD == "scrypt"
+    quick = invitations.add_with_password(session, "dee@example.org", "Dee", "a fine long password", NOW)
+    assert quick.password_hash.startswith("pbkdf2:sha256:1000$")
+    app.config["PASSWORD_HASH_METHOD"] = Defaults.PASSWORD_HASH_METHOD
+    person = invitations.add_with_password(session, "cy@example.org", "Cy", "a fine long password", NOW)
+    session.commit()
+    assert person.password_hash.startswith("scrypt:32768:8:1$")
+    for email in ("cy@example.org", "dee@example.org"):  # each checked by the method it was hashed with
+        assert invitations.authenticate(session, email, "a fine long password").email == email
+    with pytest.raises(invitations.SignInFailed):  # checked against a stand-in scrypt hash
+        invitations.authenticate(session, "nobody@example.org", "a fine long password")
 
 
 @pytest.mark.parametrize(
