@@ -168,7 +168,7 @@ class LedgerMachine(RuleBasedStateMachine):
             if original.corrected:
                 return AlreadyCorrected
         if entry.kind == "discard" and entry.batch_id is not None \
-                and self.batch_key(entry.item_id, entry.batch_id) is None:
+                and self.batch_key(entry.item_id, entry.batch_id) is NO_BATCH:
             return UnknownBatch
         return "apply"
 
@@ -194,9 +194,11 @@ class LedgerMachine(RuleBasedStateMachine):
         return None
 
     def batch_key(self, item, batch_id):
+        """The model's key of the site's batch of `item` with this id: its best-before day, None for
+        a batch without one (a count that found more makes one); NO_BATCH when there is no such batch."""
         batch = self.session.get(Batch, batch_id) if 0 < batch_id <= ledger.LARGEST_ID else None
         if batch is None or (batch.site_id, batch.item_id) != (self.site, item):
-            return None
+            return NO_BATCH
         return batch.best_before
 
     def apply(self, entry):
@@ -354,6 +356,9 @@ class LedgerMachine(RuleBasedStateMachine):
             assert len(rows) == len(expected), "two live batches with one best-before date"
 
 
+NO_BATCH = object()  # batch_key: the site has no such batch of the item
+
+
 def machine_for(session):
     return type("LedgerMachine", (LedgerMachine,), {"session": session})
 
@@ -361,3 +366,16 @@ def machine_for(session):
 def test_the_ledger_keeps_its_books_whatever_it_is_asked(session):
     machine = machine_for(session)
     run_state_machine_as_test(machine, settings=settings(PROPERTIES, max_examples=examples(50), stateful_step_count=25))
+
+
+def test_a_batch_without_a_date_may_be_discarded_from(session):
+    """Found by the machine: a count that finds more makes a batch with no best-before date, and a
+    discard from it is taken; the model had read that batch's date, None, as no batch at all."""
+    machine = machine_for(session)()
+    machine.take_discard_or_count(item=("real", 1), key=uuid.uuid4().hex, kind="count", quantity=1)
+    batch = machine.batch_id((1, None))
+    entry = ledger.Entry("discard", uuid.uuid4().hex, machine.site, machine.items[1], 1, batch_id=batch)
+    assert machine.predict(entry) == "apply"
+    machine.send(entry, lambda: ledger.discard(session, machine.site, machine.items[1], 1, entry.key, machine.now,
+                                               batch_id=batch))
+    machine.books_match_the_model()
