@@ -33,19 +33,28 @@ class Checker:
         self.process = subprocess.Popen(
             [JAVA, "-Dnu.validator.servlet.bind-address=127.0.0.1", "-cp", str(VNU), "nu.validator.servlet.Main",
              str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + STARTING
+        self.started = time.monotonic()
+        self.ready = False  # it starts while the browser opens and walks to the first page
+
+    def _wait_until_ready(self):
         while not self._answers():
             assert self.process.poll() is None, f"the checker exited {self.process.returncode}"
-            assert time.monotonic() < deadline, f"the checker did not answer within {STARTING} s"
+            assert time.monotonic() < self.started + STARTING, f"the checker did not answer within {STARTING} s"
             time.sleep(0.2)
+        self.ready = True
 
     def _answers(self):
         try:
-            return self.invalid("<!doctype html><html lang=en><title>ready</title>") == []
+            return self._errors("<!doctype html><html lang=en><title>ready</title>") == []
         except OSError:
             return False
 
     def invalid(self, html):
+        if not self.ready:
+            self._wait_until_ready()
+        return self._errors(html)
+
+    def _errors(self, html):
         request = urllib.request.Request(self.url, data=html.encode("utf-8"),
                                          headers={"Content-Type": "text/html; charset=utf-8"})
         with urllib.request.urlopen(request, timeout=60) as answer:

@@ -81,7 +81,7 @@ def problems_on_the_walk(page, language, walk, axe_source, nu):
 
 
 @pytest.mark.parametrize("tab", LANGUAGES, indirect=True)
-def test_every_public_page(tab, axe_source, nu, session, app):
+def test_every_public_page(nu, tab, axe_source, session, app):  # the checker first: it starts while the tab opens
     language, page = tab
     world = seed(session, app)
     problems = problems_on_the_walk(page, language, public_pages(page, world), axe_source, nu)
@@ -90,7 +90,7 @@ def test_every_public_page(tab, axe_source, nu, session, app):
 
 @pytest.mark.once(leg="postgresql")  # the longest walk: in the PostgreSQL leg when there is one, for the two to end together
 @pytest.mark.parametrize("tab", LANGUAGES, indirect=True)
-def test_every_coordinator_screen(tab, axe_source, nu, session, app):
+def test_every_coordinator_screen(nu, tab, axe_source, session, app):
     language, page = tab
     world = seed(session, app)
     problems = problems_on_the_walk(page, language, coordinator_pages(page, app, world), axe_source, nu)
@@ -98,7 +98,7 @@ def test_every_coordinator_screen(tab, axe_source, nu, session, app):
 
 
 @pytest.mark.parametrize("tab", LANGUAGES, indirect=True)
-def test_the_first_run_pages(tab, axe_source, nu, session, app):
+def test_the_first_run_pages(nu, tab, axe_source, session, app):
     """Before the first coordinator exists (nothing seeded): the sign-in page and the setup page."""
     language, page = tab
     problems = problems_on_the_walk(page, language, first_run_pages(page, app), axe_source, nu)

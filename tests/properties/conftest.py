@@ -38,11 +38,11 @@ PASSWORD = "a-long-coordinator-password"
 
 
 def examples(count):
-    """How many examples a property runs: all of them on SQLite; a third on PostgreSQL, whose leg
-    is there for what only that database refuses (a NUL byte, an integer past 64 bits, an
+    """How many examples a property runs: all of them on SQLite; a quarter on PostgreSQL, whose
+    leg is there for what only that database refuses (a NUL byte, an integer past 64 bits, an
     overlong text), values the strategies try among their first examples. What the parsers
     do with anything else does not depend on the database, and the SQLite leg covers it."""
-    return count if not POSTGRES_URL else max(10, count // 3)
+    return count if not POSTGRES_URL else max(10, count // 4)
 
 
 def row_counts(session):
