@@ -70,13 +70,17 @@ def examine_in(page, language, scheme, walk, axe_source):
     return problems
 
 
-def problems_on_the_walk(page, language, walk, axe_source, nu):
+def problems_on_the_walk(page, language, walk, axe_source, nu, at_least):
     """Everything wrong with each page of the walk: as shown (examine), and as sent (the Nu
-    checker's errors in its HTML)."""
-    problems = []
+    checker's errors in its HTML); and a walk cut short, of fewer than `at_least` pages. With a
+    service worker, a scan page's HTML is the server's still: it fetches the network first."""
+    problems, walked = [], 0
     for shown, what, html in sent(page, walk):
+        walked += 1
         problems += examine(shown, language, what, axe_source)
         problems += [f"{what}: invalid HTML: {error}" for error in nu.invalid(html)]
+    if walked < at_least:
+        problems.append(f"only {walked} pages were walked, of at least {at_least}")
     return problems
 
 
@@ -84,7 +88,7 @@ def problems_on_the_walk(page, language, walk, axe_source, nu):
 def test_every_public_page(nu, tab, axe_source, session, app):  # the checker first: it starts while the tab opens
     language, page = tab
     world = seed(session, app)
-    problems = problems_on_the_walk(page, language, public_pages(page, world), axe_source, nu)
+    problems = problems_on_the_walk(page, language, public_pages(page, world), axe_source, nu, 47)
     assert not problems, "\n".join(problems)
 
 
@@ -93,7 +97,7 @@ def test_every_public_page(nu, tab, axe_source, session, app):  # the checker fi
 def test_every_coordinator_screen(nu, tab, axe_source, session, app):
     language, page = tab
     world = seed(session, app)
-    problems = problems_on_the_walk(page, language, coordinator_pages(page, app, world), axe_source, nu)
+    problems = problems_on_the_walk(page, language, coordinator_pages(page, app, world), axe_source, nu, 50)
     assert not problems, "\n".join(problems)
 
 
@@ -101,7 +105,7 @@ def test_every_coordinator_screen(nu, tab, axe_source, session, app):
 def test_the_first_run_pages(nu, tab, axe_source, session, app):
     """Before the first coordinator exists (nothing seeded): the sign-in page and the setup page."""
     language, page = tab
-    problems = problems_on_the_walk(page, language, first_run_pages(page, app), axe_source, nu)
+    problems = problems_on_the_walk(page, language, first_run_pages(page, app), axe_source, nu, 3)
     assert not problems, "\n".join(problems)
 
 
